@@ -1,0 +1,236 @@
+// Replacing the persistent config so that a reader or a crash only ever sees the old file or the
+// new one: a temp file in the same directory (same file system, so rename is atomic), fsync,
+// rename, fsync of the directory. The old owner and the 0600 mode are kept, because the file is a
+// credential and often sits on a volume the host user owns.
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  ftruncateSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  constants,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+export const CONFIG_FILE_MODE = 0o600;
+export const TEMP_MARKER = '.k6-persist-';
+
+export type WriteStep = 'resolve' | 'create-temp' | 'write' | 'sync' | 'rename' | 'in-place' | 'verify';
+
+export class ConfigWriteError extends Error {
+  readonly code: string;
+  readonly step: WriteStep;
+  readonly path: string;
+  constructor(path: string, step: WriteStep, code: string, detail: string) {
+    super(`${step} ${path}: ${code} ${detail}`.trim());
+    this.name = 'ConfigWriteError';
+    this.path = path;
+    this.step = step;
+    this.code = code;
+  }
+}
+
+export interface WriteOutcome {
+  /** 'in-place' only where the file itself is a mount point and rename answers EBUSY. */
+  method: 'rename' | 'in-place';
+  path: string;
+}
+
+export interface WriteOptions {
+  /** The path is itself a mount point (a single file bind-mounted): rewrite it, rename cannot replace it. */
+  inPlace?: boolean;
+  /** Called between steps; the crash-safety tests pause here to kill the process mid-write. */
+  onStep?: (step: WriteStep) => void;
+}
+
+function codeOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
+}
+
+function fail(path: string, step: WriteStep, error: unknown): never {
+  if (error instanceof ConfigWriteError) throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  throw new ConfigWriteError(path, step, codeOf(error), message.replace(/^[A-Z]+: /, ''));
+}
+
+/** Writes through a symlink to its target, as a user editing the file would, instead of replacing the link. */
+function resolveTarget(path: string): { target: string; owner?: { uid: number; gid: number } } {
+  try {
+    const target = realpathSync(path);
+    const stat = lstatSync(target);
+    return { target, owner: { uid: stat.uid, gid: stat.gid } };
+  } catch (error) {
+    if (codeOf(error) === 'ENOENT') {
+      const link = safeLstat(path);
+      if (link?.isSymbolicLink()) fail(path, 'resolve', error); // dangling: do not replace the link
+      return { target: path };
+    }
+    return fail(path, 'resolve', error);
+  }
+}
+
+function safeLstat(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset, offset);
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself has already happened.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function keepOwner(fd: number, owner: { uid: number; gid: number } | undefined): void {
+  if (!owner) return;
+  try {
+    fchownSync(fd, owner.uid, owner.gid);
+  } catch {
+    // Only root (or the owner, for the group) may chown; a new owner is the best left then.
+  }
+}
+
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export function replaceFile(path: string, content: string, hooks: WriteOptions = {}): WriteOutcome {
+  const { target, owner } = resolveTarget(path);
+  const data = Buffer.from(content, 'utf8');
+  if (hooks.inPlace) {
+    hooks.onStep?.('in-place');
+    writeInPlace(target, data);
+    hooks.onStep?.('verify');
+    verify(target, data);
+    return { method: 'in-place', path: target };
+  }
+  const temp = tempPathFor(target);
+  let fd: number;
+  try {
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, CONFIG_FILE_MODE);
+  } catch (error) {
+    return fail(target, 'create-temp', error);
+  }
+  let renamed = false;
+  try {
+    hooks.onStep?.('write');
+    try {
+      writeAll(fd, data);
+      keepOwner(fd, owner);
+      fchmodSync(fd, CONFIG_FILE_MODE);
+    } catch (error) {
+      fail(target, 'write', error);
+    }
+    hooks.onStep?.('sync');
+    try {
+      fsyncSync(fd);
+    } catch (error) {
+      fail(target, 'sync', error);
+    }
+    closeSync(fd);
+    fd = -1;
+    hooks.onStep?.('rename');
+    try {
+      renameSync(temp, target);
+      renamed = true;
+    } catch (error) {
+      // A single file bind-mounted over the path cannot be replaced, only rewritten.
+      if (codeOf(error) !== 'EBUSY') fail(target, 'rename', error);
+    }
+    if (!renamed) {
+      unlinkQuietly(temp);
+      hooks.onStep?.('in-place');
+      writeInPlace(target, data);
+    } else {
+      syncDirectory(dirname(target));
+    }
+  } finally {
+    if (fd !== -1) closeSync(fd);
+    if (!renamed) unlinkQuietly(temp);
+  }
+  hooks.onStep?.('verify');
+  verify(target, data);
+  return { method: renamed ? 'rename' : 'in-place', path: target };
+}
+
+function writeInPlace(target: string, data: Buffer): void {
+  let fd: number;
+  try {
+    // No O_TRUNC: writing first and truncating after keeps the window with a short file small.
+    fd = openSync(target, constants.O_WRONLY);
+  } catch (error) {
+    return fail(target, 'in-place', error);
+  }
+  try {
+    writeAll(fd, data);
+    ftruncateSync(fd, data.length);
+    fsyncSync(fd);
+  } catch (error) {
+    fail(target, 'in-place', error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function verify(target: string, data: Buffer): void {
+  let written: Buffer;
+  try {
+    written = readFileSync(target);
+  } catch (error) {
+    return fail(target, 'verify', error);
+  }
+  if (!written.equals(data)) {
+    throw new ConfigWriteError(target, 'verify', 'EMISMATCH', 'the file read back differs from what was written');
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone, or never created.
+  }
+}
+
+/** Creates an empty config (`{}`) only if nothing is there yet, so a racing writer is never clobbered. */
+export function createEmptyConfig(path: string): 'created' | 'exists' {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, CONFIG_FILE_MODE);
+  } catch (error) {
+    if (codeOf(error) === 'EEXIST') return 'exists';
+    return fail(path, 'create-temp', error);
+  }
+  try {
+    writeAll(fd, Buffer.from('{}\n'));
+    fchmodSync(fd, CONFIG_FILE_MODE);
+    fsyncSync(fd);
+  } catch (error) {
+    fail(path, 'write', error);
+  } finally {
+    closeSync(fd);
+  }
+  syncDirectory(dirname(path));
+  return 'created';
+}

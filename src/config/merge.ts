@@ -1,0 +1,62 @@
+// What a k6 login changed, and how to carry only that into the persistent file.
+//
+// k6 rewrites the whole file on login and drops what it does not know (unknown top-level keys,
+// unknown keys inside collectors.cloud). So the wrapper never copies k6's file over the user's:
+// it diffs k6's output against k6's input and applies only the differences to a fresh read of
+// the persistent file. Anything k6 merely dropped therefore survives.
+import { isDeepStrictEqual } from 'node:util';
+import { cloudSection, type ConfigObject } from './document.ts';
+
+/** The keys a login owns: a reset clears them even when k6 deletes them rather than nulling them. */
+export const CREDENTIAL_KEYS = ['token', 'stackID', 'stackURL', 'defaultProjectID'] as const;
+
+export interface CloudChange {
+  set: Record<string, unknown>;
+  remove: string[];
+}
+
+export function diffCloud(before: ConfigObject, after: ConfigObject, reset: boolean): CloudChange {
+  const was = cloudSection(before);
+  const now = cloudSection(after);
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(now)) {
+    if (!(key in was) || !isDeepStrictEqual(was[key], value)) set[key] = value;
+  }
+  // A key k6 left out is one it did not know: keep it. Only a reset means "forget this".
+  const remove = reset ? CREDENTIAL_KEYS.filter((key) => key in was && !(key in now)) : [];
+  return { set, remove };
+}
+
+export function isEmptyChange(change: CloudChange): boolean {
+  return Object.keys(change.set).length === 0 && change.remove.length === 0;
+}
+
+export function applyCloudChange(current: ConfigObject, change: CloudChange): ConfigObject {
+  const collectorsValue = current['collectors'];
+  const collectors =
+    collectorsValue !== null && typeof collectorsValue === 'object' && !Array.isArray(collectorsValue)
+      ? (collectorsValue as Record<string, unknown>)
+      : {};
+  const cloud: Record<string, unknown> = { ...cloudSection(current), ...change.set };
+  for (const key of change.remove) delete cloud[key];
+  return { ...current, collectors: { ...collectors, cloud } };
+}
+
+export interface CloudSummary {
+  token?: string;
+  stackID?: unknown;
+  stackURL?: unknown;
+  projectID?: unknown;
+}
+
+/** The credential facts worth reporting; values are shown as stored (the caller masks the token). */
+export function summarizeCloud(config: ConfigObject): CloudSummary {
+  const cloud = cloudSection(config);
+  const summary: CloudSummary = {};
+  if (typeof cloud['token'] === 'string' && cloud['token'] !== '') summary.token = cloud['token'];
+  if (cloud['stackID'] != null) summary.stackID = cloud['stackID'];
+  if (cloud['stackURL'] != null) summary.stackURL = cloud['stackURL'];
+  const project = cloud['projectID'] ?? cloud['defaultProjectID'];
+  if (project != null) summary.projectID = project;
+  return summary;
+}

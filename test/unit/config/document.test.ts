@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { cloudSection, parseConfigText, serializeConfig } from '../../../src/config/document.ts';
+
+describe('parseConfigText', () => {
+  it('accepts a JSON object and keeps every key', () => {
+    const result = parseConfigText('{"a":1,"collectors":{"cloud":{"token":"t"},"influxdb":{"x":1}}}');
+    expect(result).toEqual({
+      ok: true,
+      empty: false,
+      config: { a: 1, collectors: { cloud: { token: 't' }, influxdb: { x: 1 } } },
+    });
+  });
+
+  it('treats an empty or blank file as an empty object, marked empty', () => {
+    expect(parseConfigText('')).toEqual({ ok: true, config: {}, empty: true });
+    expect(parseConfigText(' \n\t')).toEqual({ ok: true, config: {}, empty: true });
+  });
+
+  it.each([
+    ['[]', 'an array'],
+    ['"token"', 'a string'],
+    ['42', 'a number'],
+    ['null', 'null'],
+    ['true', 'a boolean'],
+  ])('refuses %s because it holds %s', (text, what) => {
+    const result = parseConfigText(text);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problem).toContain(what);
+  });
+
+  it('refuses text that is not JSON, naming the parser error', () => {
+    const result = parseConfigText('{"collectors": {');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problem).toMatch(/not valid JSON/);
+  });
+
+  it('refuses a byte-order mark, which k6 cannot read either', () => {
+    const result = parseConfigText('\uFEFF{}');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problem).toMatch(/byte-order mark/);
+  });
+
+  it.each([['{"collectors":[]}'], ['{"collectors":{"cloud":"x"}}'], ['{"collectors":{"cloud":[1]}}'], ['{"collectors":null}']])(
+    'refuses %s: a merge into it could only lose data',
+    (text) => {
+      expect(parseConfigText(text).ok).toBe(false);
+    },
+  );
+
+  it('keeps the last of duplicate keys, as k6 (Go) does', () => {
+    const result = parseConfigText('{"a":1,"a":2}');
+    expect(result.ok && result.config['a']).toBe(2);
+  });
+
+  it('refuses absurdly deep nesting without throwing', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    expect(() => parseConfigText(`{"x":${deep}}`)).not.toThrow();
+  });
+});
+
+describe('serializeConfig', () => {
+  it('writes two-space indentation and a final newline, like k6', () => {
+    expect(serializeConfig({ collectors: { cloud: { token: 't' } } })).toBe(
+      '{\n  "collectors": {\n    "cloud": {\n      "token": "t"\n    }\n  }\n}\n',
+    );
+  });
+});
+
+describe('cloudSection', () => {
+  it('returns collectors.cloud, or an empty object when absent', () => {
+    expect(cloudSection({ collectors: { cloud: { token: 'x' } } })).toEqual({ token: 'x' });
+    expect(cloudSection({})).toEqual({});
+    expect(cloudSection({ collectors: { influxdb: {} } })).toEqual({});
+  });
+});

@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fse from 'fs-extra';
+import { LOCK_STALE_MS, LockTimeoutError, lockPathFor, withConfigLock } from '../../../src/config/lock.ts';
+
+let dir: string;
+let config: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'k6p-lock-'));
+  config = join(dir, 'config.json');
+});
+afterEach(() => {
+  fse.removeSync(dir);
+});
+
+describe('withConfigLock', () => {
+  it('holds a lock file while the body runs and removes it after', () => {
+    const seen = withConfigLock(config, () => existsSync(lockPathFor(config)));
+    expect(seen).toBe(true);
+    expect(existsSync(lockPathFor(config))).toBe(false);
+  });
+
+  it('releases the lock when the body throws', () => {
+    expect(() =>
+      withConfigLock(config, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(existsSync(lockPathFor(config))).toBe(false);
+  });
+
+  it('times out on a fresh lock held by someone else', () => {
+    writeFileSync(lockPathFor(config), 'other');
+    expect(() => withConfigLock(config, () => 1, 200)).toThrow(LockTimeoutError);
+    expect(existsSync(lockPathFor(config))).toBe(true);
+  });
+
+  it('recovers a stale lock left by a killed process', () => {
+    writeFileSync(lockPathFor(config), 'dead');
+    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
+    utimesSync(lockPathFor(config), old, old);
+    expect(withConfigLock(config, () => 'ran', 2_000)).toBe('ran');
+    expect(existsSync(lockPathFor(config))).toBe(false);
+  });
+
+  it('removes temp files a crashed writer left, and nothing else', () => {
+    writeFileSync(config, '{}');
+    writeFileSync(join(dir, '.config.json.k6-persist-123-abcd.tmp'), '{"half');
+    writeFileSync(join(dir, 'other.json'), '{}');
+    withConfigLock(config, () => undefined);
+    expect(readdirSync(dir).sort()).toEqual(['config.json', 'other.json']);
+  });
+});
