@@ -1,3 +1,45 @@
-// Placeholder entrypoint: hands the process straight to the real k6. Replaced by the planner.
-const k6 = process.env['K6_PERSIST_K6_BIN'] ?? '/usr/libexec/k6-persist/k6';
-process.execve!(k6, [k6, ...process.argv.slice(2)], process.env as Record<string, string>);
+// k6-persist: installed as `k6` in front of the real k6 binary. Gather facts, decide, carry out.
+// Under the name `k6-persist` it is the wrapper's own status command instead.
+import { basename } from 'node:path';
+import { gatherFacts } from './plan/facts.ts';
+import { decide } from './plan/decide.ts';
+import { carryOut } from './plan/carry-out.ts';
+import { createLogger } from './report/log.ts';
+import { messages } from './report/messages.ts';
+import { readSettings } from './settings/env.ts';
+import { EXIT_GENERIC_ERROR } from './plan/types.ts';
+
+async function wrapper(argv: string[]): Promise<number> {
+  const settingsResult = readSettings(process.env);
+  if (!settingsResult.ok) {
+    createLogger({ quiet: false, debug: false }).error(messages.badSettings(settingsResult.problems));
+    return EXIT_GENERIC_ERROR;
+  }
+  const settings = settingsResult.settings;
+  const facts = gatherFacts(argv, 'k6', process.env, settings);
+  const log = createLogger({ quiet: settings.quiet || facts.args.quiet, debug: settings.debug });
+  return carryOut(decide(facts), log);
+}
+
+async function main(): Promise<number> {
+  const invokedAs = basename(process.argv[1] ?? '');
+  const argv = process.argv.slice(2);
+  if (invokedAs === 'k6-persist') {
+    const { statusCommand } = await import('./report/status.ts');
+    return statusCommand(argv);
+  }
+  return wrapper(argv);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // An unexpected failure must still say something useful and never print a token (the
+    // message of a thrown error holds paths and codes, not file contents).
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    createLogger({ quiet: false, debug: false }).error(`internal error: ${text}. Please report it with K6_PERSIST_DEBUG=1 output.`);
+    process.exitCode = EXIT_GENERIC_ERROR;
+  },
+);

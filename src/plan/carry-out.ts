@@ -1,0 +1,79 @@
+// The one place that carries out a plan: prepare the files, then hand over to k6.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigWriteError, createEmptyConfig, replaceFile } from '../config/atomic-write.ts';
+import { handOver } from '../handover/exec.ts';
+import { runChild } from '../handover/spawn.ts';
+import { runLogin } from '../login/session.ts';
+import { messages } from '../report/messages.ts';
+import type { Logger } from '../report/log.ts';
+import { EXIT_GENERIC_ERROR, type Invocation, type Plan, type Prepare } from './types.ts';
+
+function applyPrepare(step: Prepare, k6: Invocation, log: Logger): void {
+  switch (step.kind) {
+    case 'mkdir':
+      mkdirSync(step.path, { recursive: true, mode: 0o700 });
+      return;
+    case 'create-config':
+      log.debug(`create ${step.path}: ${createEmptyConfig(step.path)}`);
+      return;
+    case 'reset-empty-config':
+      replaceFile(step.path, '{}\n', { inPlace: step.inPlace });
+      return;
+    case 'private-home': {
+      // Only k6's own scratch files land here; the persistent config is addressed by K6_CONFIG.
+      const home = mkdtempSync(join(tmpdir(), 'k6-persist-home-'));
+      k6.env['HOME'] = home;
+      if (step.setXdg) k6.env['XDG_CONFIG_HOME'] = join(home, '.config');
+      log.debug(`private HOME for k6: ${home}`);
+      return;
+    }
+  }
+}
+
+function prepareAll(plan: Extract<Plan, { kind: 'run' }>, log: Logger): number | undefined {
+  for (const step of plan.prepare) {
+    try {
+      applyPrepare(step, plan.k6, log);
+    } catch (error) {
+      const code = error instanceof ConfigWriteError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
+      if (step.kind === 'private-home') {
+        // Not fatal: k6 only needs a HOME for a few commands; let it report what it misses.
+        log.debug(`no private HOME (${code})`);
+        continue;
+      }
+      log.error(messages.prepareFailed('path' in step ? step.path : '', code));
+      return EXIT_GENERIC_ERROR;
+    }
+  }
+  return undefined;
+}
+
+export async function carryOut(plan: Plan, log: Logger): Promise<number> {
+  plan.debug.forEach((line) => log.debug(line));
+  if (plan.kind === 'refuse') {
+    log.error(plan.message);
+    return plan.exitCode;
+  }
+  plan.notices.forEach((line) => log.notice(line));
+  const failed = prepareAll(plan, log);
+  if (failed !== undefined) return failed;
+  const { k6 } = plan;
+  try {
+    if (plan.login) return await runLogin(plan.login, k6, log);
+    if (plan.handover === 'exec') {
+      log.debug(`exec ${k6.file}`);
+      handOver(k6.file, k6.argv0, k6.args, k6.env);
+    }
+    log.debug(`spawn ${k6.file}`);
+    return (await runChild(k6)).exitCode;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+    if (['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR'].includes(code)) {
+      log.error(messages.k6NotFound(k6.file, code));
+      return EXIT_GENERIC_ERROR;
+    }
+    throw error;
+  }
+}

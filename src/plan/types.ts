@@ -1,0 +1,76 @@
+// The plan: everything the wrapper will do, decided before anything is done.
+import type { ConfigFlag } from '../args/analyse.ts';
+import type { FileState } from '../config/read.ts';
+import type { ArgsAnalysis } from '../args/analyse.ts';
+import type { Location } from '../mounts/locate.ts';
+import type { Settings } from '../settings/env.ts';
+import type { Place } from '../report/messages.ts';
+
+/** What the edges found out; the only input of the decision. */
+export interface Facts {
+  argv: readonly string[];
+  argv0: string;
+  env: Readonly<NodeJS.ProcessEnv>;
+  settings: Settings;
+  args: ArgsAnalysis;
+  location: Location;
+  /** Present iff location.path is. */
+  persistent?: PersistentFacts;
+  homeUsable: boolean;
+  tokenFile?: { path: string; content?: string; errorCode?: string };
+  execve: boolean;
+  uid: number;
+  gid: number;
+}
+
+export interface PersistentFacts {
+  path: string;
+  state: FileState;
+  /** The directory holding the file exists. */
+  dirExists: boolean;
+  /** The file can be created or replaced there (directory writable, or creatable). */
+  writable: boolean;
+}
+
+export type Prepare =
+  | { kind: 'mkdir'; path: string }
+  | { kind: 'create-config'; path: string }
+  | { kind: 'reset-empty-config'; path: string; inPlace: boolean }
+  | { kind: 'private-home'; setXdg: boolean };
+
+export interface LoginPlan {
+  place: Place;
+  /** The user's -c/--config argument, re-pointed at the staging copy. */
+  configFlag: ConfigFlag | undefined;
+  /** What the staging copy starts from. */
+  initialText: string;
+  reset: boolean;
+  /** A single file mounted over the path: replace it in place, rename cannot. */
+  inPlace: boolean;
+  /** Saving back is possible (read-only volumes still allow `--show`). */
+  writable: boolean;
+}
+
+export interface Invocation {
+  file: string;
+  argv0: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export type Plan =
+  | { kind: 'refuse'; exitCode: number; message: string; debug: string[] }
+  | {
+      kind: 'run';
+      notices: string[];
+      debug: string[];
+      prepare: Prepare[];
+      k6: Invocation;
+      handover: 'exec' | 'spawn';
+      login?: LoginPlan;
+    };
+
+/** k6's own code for an invalid config; the wrapper uses it for a config it cannot use. */
+export const EXIT_INVALID_CONFIG = 104;
+/** k6's code for "any error without a code"; the wrapper's other refusals use it too. */
+export const EXIT_GENERIC_ERROR = 255;

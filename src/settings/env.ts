@@ -1,0 +1,71 @@
+// The wrapper's own settings. They are environment variables named K6_PERSIST_* only, so k6's
+// argument space stays untouched and any flag k6 gains later passes through.
+import { z } from 'zod';
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((value, context) => {
+    if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    context.addIssue({ code: 'custom', message: 'use 1 or 0' });
+    return z.NEVER;
+  });
+
+const absolutePath = z.string().refine((value) => value.startsWith('/'), 'must be an absolute path');
+
+export const DEFAULT_K6_BIN = '/usr/libexec/k6-persist/k6';
+
+const settingsSchema = z.object({
+  K6_PERSIST_K6_BIN: absolutePath.default(DEFAULT_K6_BIN),
+  K6_PERSIST_DIR: absolutePath.optional(),
+  K6_PERSIST_QUIET: flag.default(false),
+  K6_PERSIST_DEBUG: flag.default(false),
+  K6_PERSIST_HANDOVER: z.enum(['auto', 'exec', 'spawn']).default('auto'),
+  K6_PERSIST_MOUNTINFO: absolutePath.default('/proc/self/mountinfo'),
+});
+
+export interface Settings {
+  k6Binary: string;
+  persistDir: string | undefined;
+  quiet: boolean;
+  debug: boolean;
+  handover: 'auto' | 'exec' | 'spawn';
+  mountinfoPath: string;
+}
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
+  const parsed = settingsSchema.safeParse({
+    K6_PERSIST_K6_BIN: blankToUndefined(env['K6_PERSIST_K6_BIN']),
+    K6_PERSIST_DIR: blankToUndefined(env['K6_PERSIST_DIR']),
+    K6_PERSIST_QUIET: blankToUndefined(env['K6_PERSIST_QUIET']),
+    K6_PERSIST_DEBUG: blankToUndefined(env['K6_PERSIST_DEBUG']),
+    K6_PERSIST_HANDOVER: blankToUndefined(env['K6_PERSIST_HANDOVER']),
+    K6_PERSIST_MOUNTINFO: blankToUndefined(env['K6_PERSIST_MOUNTINFO']),
+  });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`),
+    };
+  }
+  const value = parsed.data;
+  return {
+    ok: true,
+    settings: {
+      k6Binary: value.K6_PERSIST_K6_BIN,
+      persistDir: value.K6_PERSIST_DIR,
+      quiet: value.K6_PERSIST_QUIET,
+      debug: value.K6_PERSIST_DEBUG,
+      handover: value.K6_PERSIST_HANDOVER,
+      mountinfoPath: value.K6_PERSIST_MOUNTINFO,
+    },
+  };
+}
