@@ -1,0 +1,74 @@
+// Runs the real bundle (as the image would) against fake-k6.mjs, on the host.
+import { execa, type ResultPromise } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const fakeK6 = join(root, 'test/process/fake-k6.mjs');
+
+let bundlePromise: Promise<string> | undefined;
+
+/** Builds the bundle once per test file into a private directory (files run in parallel). */
+export function bundle(): Promise<string> {
+  bundlePromise ??= (async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'k6p-bundle-')), 'k6-persist.mjs');
+    await execa(process.execPath, ['scripts/build.ts', '--node-path', process.execPath, '--outfile', out], { cwd: root });
+    return out;
+  })();
+  return bundlePromise;
+}
+
+export function scratch(prefix = 'k6p-proc-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface WrapperOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  detached?: boolean;
+}
+
+/** Environment with nothing from the developer's own shell that could change a decision. */
+export function baseEnv(home: string, report: string): Record<string, string> {
+  return {
+    PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: home,
+    K6_PERSIST_K6_BIN: fakeK6,
+    // An empty mount table: the tests choose their mounts explicitly.
+    K6_PERSIST_MOUNTINFO: '/dev/null',
+    FAKE_K6_REPORT: report,
+  };
+}
+
+export async function runWrapper(args: string[], env: Record<string, string | undefined>, options: WrapperOptions = {}): ResultPromise {
+  const file = await bundle();
+  return execa(file, args, {
+    env,
+    extendEnv: false,
+    reject: false,
+    input: options.input ?? '',
+    detached: options.detached ?? false,
+  });
+}
+
+export async function startWrapper(args: string[], env: Record<string, string | undefined>, options: WrapperOptions = {}) {
+  const file = await bundle();
+  return execa(file, args, { env, extendEnv: false, reject: false, detached: options.detached ?? false, stdin: 'ignore' });
+}
+
+/** Resolves when the output stream has printed `marker` (bounded by the test timeout). */
+export function waitForOutput(stream: NodeJS.ReadableStream, marker: string): Promise<void> {
+  return new Promise((resolvePromise) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(marker)) {
+        stream.off('data', onData);
+        resolvePromise();
+      }
+    };
+    stream.on('data', onData);
+  });
+}

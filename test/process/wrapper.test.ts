@@ -1,0 +1,367 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseEnv, bundle, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
+
+interface Report {
+  argv: string[];
+  pid: number;
+  env: { K6_CONFIG: string | null; HOME: string | null; XDG_CONFIG_HOME: string | null; K6_CLOUD_TOKEN: string | null };
+  stdin: string | null;
+  signals: string[];
+  configSeen: string | null;
+}
+
+function setup() {
+  const dir = scratch();
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const reportPath = join(dir, 'report.json');
+  const env = baseEnv(home, reportPath);
+  const report = (): Report => JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+  return { dir, home, env, reportPath, report };
+}
+
+const TOKEN = 'tok_SECRET_1234567890abcdef';
+const hasExecve = typeof (process as { execve?: unknown }).execve === 'function';
+
+describe.each(['exec', 'spawn'] as const)('forwarding with hand-over %s', (handover) => {
+  it('passes every argument verbatim and in order, -- included', async () => {
+    const t = setup();
+    const args = ['run', '--vus', '2', '-e', 'A=b c', '--out=json=x.json', 'script.js', '--', '-c', '--not-a-flag', ''];
+    const result = await runWrapper(args, { ...t.env, K6_PERSIST_HANDOVER: handover });
+    expect(result.exitCode).toBe(0);
+    expect(t.report().argv).toEqual(args);
+  });
+
+  it('passes stdin through (k6 run - < script.js)', async () => {
+    const t = setup();
+    const script = 'export default function () {}\n'.repeat(1000);
+    const result = await runWrapper(['run', '-'], { ...t.env, K6_PERSIST_HANDOVER: handover, FAKE_K6_READ_STDIN: '1' }, { input: script });
+    expect(result.exitCode).toBe(0);
+    expect(t.report().stdin).toBe(script);
+  });
+
+  it.each([0, 97, 99, 104, 105, 107, 110, 255])('exits with k6 exit code %i', async (code) => {
+    const t = setup();
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: handover, FAKE_K6_EXIT: String(code) });
+    expect(result.exitCode).toBe(code);
+  });
+});
+
+describe('exit status when k6 is killed by a signal', () => {
+  it.each([
+    ['SIGKILL', 137],
+    ['SIGSEGV', 139],
+  ])('spawned k6 killed by %s makes the wrapper exit %i', async (signal, code) => {
+    const t = setup();
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn', FAKE_K6_KILL_SELF: signal });
+    expect(result.exitCode).toBe(code);
+  });
+
+  it.runIf(hasExecve)('after execve the process itself dies by the signal, as plain k6 would', async () => {
+    const t = setup();
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'exec', FAKE_K6_KILL_SELF: 'SIGKILL' });
+    expect(result.signal).toBe('SIGKILL');
+  });
+});
+
+describe('signals reach k6 exactly once', () => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const)('%s sent to the wrapper alone (docker stop, kill) is forwarded once', async (signal) => {
+    const t = setup();
+    const child = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn', FAKE_K6_WAIT: '1500' });
+    await waitForOutput(child.stdout!, 'fake-k6 ready');
+    child.kill(signal);
+    const result = await child;
+    expect(t.report().signals).toEqual([signal]);
+    expect(result.exitCode).toBe(101);
+  });
+
+  it.each(['SIGINT', 'SIGQUIT'] as const)('%s sent to the whole process group (a terminal) is delivered once', async (signal) => {
+    const t = setup();
+    const child = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn', FAKE_K6_WAIT: '1500' }, { detached: true });
+    await waitForOutput(child.stdout!, 'fake-k6 ready');
+    process.kill(-child.pid!, signal);
+    const result = await child;
+    expect(t.report().signals).toEqual([signal]);
+    expect(result.exitCode).toBe(101);
+  });
+
+  it('a login (which keeps the wrapper as parent) forwards once too', async () => {
+    const t = setup();
+    const child = await startWrapper(['cloud', 'login', '--token', TOKEN], {
+      ...t.env,
+      K6_PERSIST_DIR: join(t.dir, 'vol'),
+      FAKE_K6_WAIT: '1500',
+    });
+    await waitForOutput(child.stdout!, 'fake-k6 ready');
+    child.kill('SIGTERM');
+    await child;
+    expect(t.report().signals).toEqual(['SIGTERM']);
+  });
+});
+
+describe('execve hand-over', () => {
+  it.runIf(hasExecve)('k6 replaces the wrapper: same pid, no Node parent left behind', async () => {
+    const t = setup();
+    const child = await startWrapper(['run', 'x.js'], t.env);
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(t.report().pid).toBe(child.pid);
+  });
+
+  it.skipIf(hasExecve)(`is not tested on Node ${process.version}: it has no process.execve (22.15+); spawn is used instead`, () => {});
+
+  it('K6_PERSIST_HANDOVER=spawn keeps the wrapper as parent', async () => {
+    const t = setup();
+    const child = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn' });
+    await child;
+    expect(t.report().ppid).toBe(child.pid);
+  });
+});
+
+describe('persistent config for runs', () => {
+  it('K6_PERSIST_DIR: creates config.json ({} 0600) and points k6 at it with K6_CONFIG', async () => {
+    const t = setup();
+    const vol = join(t.dir, 'vol');
+    mkdirSync(vol);
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_DIR: vol });
+    expect(result.exitCode).toBe(0);
+    const path = join(vol, 'config.json');
+    expect(t.report().env.K6_CONFIG).toBe(path);
+    expect(readFileSync(path, 'utf8')).toBe('{}\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('a missing -c file is created so k6 accepts it; K6_CONFIG is left alone', async () => {
+    const t = setup();
+    const path = join(t.dir, 'data', 'k6.json');
+    mkdirSync(join(t.dir, 'data'));
+    const result = await runWrapper(['run', '--config', path, 'x.js'], t.env);
+    expect(result.exitCode).toBe(0);
+    expect(t.report().configSeen).toBe('{}\n');
+    expect(t.report().env.K6_CONFIG).toBeNull();
+  });
+
+  it('a missing K6_CONFIG file is created', async () => {
+    const t = setup();
+    const path = join(t.dir, 'k6.json');
+    await runWrapper(['run', 'x.js'], { ...t.env, K6_CONFIG: path });
+    expect(t.report().configSeen).toBe('{}\n');
+  });
+
+  it('an invalid file stops before k6 with a clear error and stays byte for byte', async () => {
+    const t = setup();
+    const path = join(t.dir, 'k6.json');
+    const bytes = '{"collectors": {"cloud": {"token": "' + TOKEN + '"'; // truncated mid-write
+    writeFileSync(path, bytes);
+    const result = await runWrapper(['run', '-c', path, 'x.js'], t.env);
+    expect(result.exitCode).toBe(104);
+    expect(result.stderr).toContain(path);
+    expect(result.stderr).toMatch(/not valid JSON/);
+    expect(result.stderr).not.toContain(TOKEN);
+    expect(existsSync(t.reportPath)).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe(bytes);
+  });
+
+  it('version is not blocked by a broken config volume', async () => {
+    const t = setup();
+    const vol = join(t.dir, 'vol');
+    mkdirSync(vol);
+    writeFileSync(join(vol, 'config.json'), 'garbage');
+    const result = await runWrapper(['version'], { ...t.env, K6_PERSIST_DIR: vol });
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('a mount at $HOME/.config/k6 found in mountinfo becomes K6_CONFIG', async () => {
+    const t = setup();
+    const mountPoint = join(t.home, '.config', 'k6');
+    mkdirSync(mountPoint, { recursive: true });
+    const mountinfo = join(t.dir, 'mountinfo');
+    writeFileSync(mountinfo, `1 0 0:1 / / rw - overlay overlay rw\n2 1 8:1 /var/lib/docker/volumes/k6-config/_data ${mountPoint} rw,relatime - ext4 /dev/vda rw\n`);
+    await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo });
+    expect(t.report().env.K6_CONFIG).toBe(join(mountPoint, 'config.json'));
+  });
+
+  it('gives k6 a private writable HOME when HOME is unusable', async () => {
+    const t = setup();
+    await runWrapper(['run', 'x.js'], { ...t.env, HOME: join(t.dir, 'does-not-exist') });
+    const { HOME, XDG_CONFIG_HOME } = t.report().env;
+    expect(HOME).not.toBe(join(t.dir, 'does-not-exist'));
+    expect(statSync(HOME!).isDirectory()).toBe(true);
+    expect(XDG_CONFIG_HOME).toBe(join(HOME!, '.config'));
+  });
+});
+
+describe('K6_CLOUD_TOKEN_FILE', () => {
+  it('hands the file content to k6 as K6_CLOUD_TOKEN', async () => {
+    const t = setup();
+    const file = join(t.dir, 'token');
+    writeFileSync(file, `${TOKEN}\n`);
+    await runWrapper(['run', 'x.js'], { ...t.env, K6_CLOUD_TOKEN_FILE: file });
+    expect(t.report().env.K6_CLOUD_TOKEN).toBe(TOKEN);
+  });
+
+  it('refuses when K6_CLOUD_TOKEN is set too', async () => {
+    const t = setup();
+    const file = join(t.dir, 'token');
+    writeFileSync(file, TOKEN);
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_CLOUD_TOKEN_FILE: file, K6_CLOUD_TOKEN: 'other' });
+    expect(result.exitCode).toBe(255);
+    expect(result.stderr).toMatch(/both K6_CLOUD_TOKEN and K6_CLOUD_TOKEN_FILE/);
+    expect(existsSync(t.reportPath)).toBe(false);
+  });
+
+  it('refuses an unreadable file', async () => {
+    const t = setup();
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_CLOUD_TOKEN_FILE: join(t.dir, 'missing') });
+    expect(result.exitCode).toBe(255);
+    expect(result.stderr).toMatch(/ENOENT/);
+  });
+});
+
+describe('login', () => {
+  function volumeWith(t: ReturnType<typeof setup>, content: string) {
+    const vol = join(t.dir, 'vol');
+    mkdirSync(vol, { recursive: true });
+    const path = join(vol, 'config.json');
+    writeFileSync(path, content);
+    return { vol, path };
+  }
+
+  it('k6 logs in against a staging copy; only its change is merged, everything else kept', async () => {
+    const t = setup();
+    const before = { mine: 1, collectors: { influxdb: { a: 1 }, cloud: { note: 'keep', token: 'old' } } };
+    const { vol, path } = volumeWith(t, JSON.stringify(before));
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_DIR: vol, FAKE_K6_LOGIN_TOKEN: TOKEN });
+    expect(result.exitCode).toBe(0);
+    const seen = t.report().env.K6_CONFIG!;
+    expect(seen).not.toBe(path);
+    expect(existsSync(seen)).toBe(false); // staging removed
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      mine: 1,
+      collectors: { influxdb: { a: 1 }, cloud: { note: 'keep', token: TOKEN } },
+    });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(result.stderr).toContain(`saved to ${path}`);
+    expect(result.stderr).toContain('tok_');
+    expect(result.stderr).not.toContain(TOKEN);
+  });
+
+  it('re-points a -c argument at the staging copy and saves into the -c file', async () => {
+    const t = setup();
+    const { path } = volumeWith(t, '{}');
+    const result = await runWrapper(['login', 'cloud', `--config=${path}`, '-t', TOKEN], { ...t.env, FAKE_K6_LOGIN_TOKEN: TOKEN });
+    expect(result.exitCode).toBe(0);
+    const argv = t.report().argv;
+    expect(argv[0]).toBe('login');
+    expect(argv[2]).toMatch(/^--config=.*\.k6-persist-login-.*config\.json$/);
+    expect(argv.slice(3)).toEqual(['-t', TOKEN]);
+    expect(JSON.parse(readFileSync(path, 'utf8')).collectors.cloud.token).toBe(TOKEN);
+  });
+
+  it('a failed login changes nothing', async () => {
+    const t = setup();
+    const { vol, path } = volumeWith(t, '{"collectors":{"cloud":{"token":"old"}}}');
+    const result = await runWrapper(['cloud', 'login', '--token', 'bad'], {
+      ...t.env,
+      K6_PERSIST_DIR: vol,
+      FAKE_K6_LOGIN_TOKEN: 'bad',
+      FAKE_K6_EXIT: '255',
+    });
+    expect(result.exitCode).toBe(255);
+    expect(readFileSync(path, 'utf8')).toBe('{"collectors":{"cloud":{"token":"old"}}}');
+  });
+
+  it('warns that a login without a volume vanishes with the container; -q silences it', async () => {
+    const t = setup();
+    const loud = await runWrapper(['cloud', 'login', '--token', TOKEN], t.env);
+    expect(loud.stderr).toMatch(/vanishes with it/);
+    expect(loud.stderr).toContain('-v k6-config:/config');
+    const quiet = await runWrapper(['cloud', 'login', '-q', '--token', TOKEN], t.env);
+    expect(quiet.stderr).toBe('');
+    const quietEnv = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_QUIET: '1' });
+    expect(quietEnv.stderr).toBe('');
+  });
+
+  function mountinfoFor(t: ReturnType<typeof setup>, mountPoint: string, root: string, options: string) {
+    const file = join(t.dir, 'mountinfo');
+    writeFileSync(file, `1 0 0:1 / / rw - overlay overlay rw\n2 1 8:1 ${root} ${mountPoint} ${options} - ext4 /dev/vda rw\n`);
+    return file;
+  }
+
+  it('refuses a login into a read-only volume before k6 runs, changing nothing', async () => {
+    const t = setup();
+    const mountPoint = join(t.home, '.config', 'k6');
+    mkdirSync(mountPoint, { recursive: true });
+    writeFileSync(join(mountPoint, 'config.json'), '{}');
+    const mountinfo = mountinfoFor(t, mountPoint, '/srv/k6', 'ro,relatime');
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo, FAKE_K6_LOGIN_TOKEN: TOKEN });
+    expect(result.exitCode).toBe(255);
+    expect(result.stderr).toMatch(/read-only/);
+    expect(existsSync(t.reportPath)).toBe(false);
+    expect(readFileSync(join(mountPoint, 'config.json'), 'utf8')).toBe('{}');
+  });
+
+  it('warns that an anonymous volume is deleted by --rm', async () => {
+    const t = setup();
+    const mountPoint = join(t.home, '.config', 'k6');
+    mkdirSync(mountPoint, { recursive: true });
+    const mountinfo = mountinfoFor(t, mountPoint, `/var/lib/docker/volumes/${'ab12'.repeat(16)}/_data`, 'rw,relatime');
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo, FAKE_K6_LOGIN_TOKEN: TOKEN });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/anonymous volume/);
+    expect(result.stderr).toMatch(/--rm/);
+  });
+
+  it.runIf(process.getuid?.() !== 0)('refuses a login into a directory this user cannot write, with the --user fix', async () => {
+    const t = setup();
+    const vol = join(t.dir, 'vol');
+    mkdirSync(vol);
+    chmodSync(vol, 0o555);
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_DIR: vol });
+    expect(result.exitCode).toBe(255);
+    expect(result.stderr).toContain('--user "$(id -u):$(id -g)"');
+  });
+});
+
+describe('diagnostics', () => {
+  it('K6_PERSIST_DEBUG=1 explains each decision without printing the token', async () => {
+    const t = setup();
+    const vol = join(t.dir, 'vol');
+    mkdirSync(vol);
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], {
+      ...t.env,
+      K6_PERSIST_DIR: vol,
+      K6_PERSIST_DEBUG: '1',
+      FAKE_K6_LOGIN_TOKEN: TOKEN,
+    });
+    expect(result.stderr).toMatch(/debug: config location: .*K6_PERSIST_DIR/);
+    expect(result.stderr).toMatch(/debug: login staging copy/);
+    expect(result.stderr).toMatch(/debug: saved .* by rename/);
+    expect(result.stderr).not.toContain(TOKEN);
+  });
+
+  it('`k6-persist status --json` reports the location and a masked token', async () => {
+    const t = setup();
+    const vol = join(t.dir, 'vol');
+    mkdirSync(vol);
+    writeFileSync(join(vol, 'config.json'), JSON.stringify({ collectors: { cloud: { token: TOKEN, stackID: 42, defaultProjectID: 7 } } }));
+    const link = join(t.dir, 'k6-persist');
+    symlinkSync(await bundle(), link);
+    const { execa } = await import('execa');
+    const result = await execa(link, ['status', '--json'], { env: { ...t.env, K6_PERSIST_DIR: vol }, extendEnv: false, reject: false });
+    expect(result.exitCode).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status).toMatchObject({ configPath: join(vol, 'config.json'), source: 'K6_PERSIST_DIR', stackID: 42, projectID: 7, writable: true, file: 'valid' });
+    expect(status.token).toMatch(/^tok_\*+cdef$/);
+    expect(result.stdout).not.toContain(TOKEN);
+  });
+
+  it('invalid K6_PERSIST_* settings are refused with the variable named', async () => {
+    const t = setup();
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_QUIET: 'maybe' });
+    expect(result.exitCode).toBe(255);
+    expect(result.stderr).toMatch(/K6_PERSIST_QUIET="maybe"/);
+  });
+});

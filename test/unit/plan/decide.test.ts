@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { analyseArgs } from '../../../src/args/analyse.ts';
+import { parseMountinfo } from '../../../src/mounts/mountinfo.ts';
+import { locateConfig } from '../../../src/mounts/locate.ts';
+import { decide } from '../../../src/plan/decide.ts';
+import type { Facts, PersistentFacts, Plan } from '../../../src/plan/types.ts';
+import type { FileState } from '../../../src/config/read.ts';
+
+const TOKEN = 'tok_SECRET_1234567890abcdef';
+const ROOT = '1 0 0:1 / / rw - overlay overlay rw';
+
+interface Scenario {
+  argv: string[];
+  env?: Record<string, string>;
+  mounts?: string[];
+  state?: FileState;
+  writable?: boolean;
+  dirExists?: boolean;
+  homeUsable?: boolean;
+  execve?: boolean;
+  tokenFile?: Facts['tokenFile'];
+}
+
+function facts(s: Scenario): Facts {
+  const env = { HOME: '/home/k6', ...s.env };
+  const args = analyseArgs(s.argv);
+  const location = locateConfig({
+    configFlag: args.config?.path,
+    env: { K6_CONFIG: env['K6_CONFIG'], K6_PERSIST_DIR: env['K6_PERSIST_DIR'], HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'] },
+    mounts: parseMountinfo([ROOT, ...(s.mounts ?? [])].join('\n')),
+    cwd: '/home/k6',
+  });
+  const persistent: PersistentFacts | undefined = location.path
+    ? { path: location.path, state: s.state ?? { kind: 'missing' }, dirExists: s.dirExists ?? true, writable: s.writable ?? true }
+    : undefined;
+  return {
+    argv: s.argv,
+    argv0: 'k6',
+    env,
+    settings: { k6Binary: '/usr/libexec/k6-persist/k6', persistDir: env['K6_PERSIST_DIR'], quiet: false, debug: false, handover: 'auto', mountinfoPath: '/proc/self/mountinfo' },
+    args,
+    location,
+    ...(persistent ? { persistent } : {}),
+    homeUsable: s.homeUsable ?? true,
+    ...(s.tokenFile ? { tokenFile: s.tokenFile } : {}),
+    execve: s.execve ?? true,
+    uid: 12345,
+    gid: 12345,
+  };
+}
+
+const present = (text: string): FileState => ({ kind: 'present', text, uid: 12345, gid: 12345, mode: 0o600 });
+const namedVolume = '2 1 8:1 /var/lib/docker/volumes/k6-config/_data /config rw,relatime - ext4 /dev/vda rw';
+const readOnlyBind = '2 1 8:1 /srv/k6 /config ro,relatime - ext4 /dev/vda rw';
+const anonymous = `2 1 8:1 /var/lib/docker/volumes/${'0f'.repeat(32)}/_data /config rw,relatime - ext4 /dev/vda rw`;
+
+function run(plan: Plan) {
+  if (plan.kind !== 'run') throw new Error(`expected a run plan, got: ${plan.message}`);
+  return plan;
+}
+
+describe('decide: runs', () => {
+  it('a run with a /config volume points k6 at it and creates the file', () => {
+    const plan = run(decide(facts({ argv: ['run', 'script.js'], mounts: [namedVolume] })));
+    expect(plan.k6.env['K6_CONFIG']).toBe('/config/config.json');
+    expect(plan.prepare).toEqual([{ kind: 'create-config', path: '/config/config.json' }]);
+    expect(plan.handover).toBe('exec');
+    expect(plan.k6.args).toEqual(['run', 'script.js']);
+  });
+
+  it('without execve the run is spawned', () => {
+    expect(run(decide(facts({ argv: ['run', 'x.js'], execve: false }))).handover).toBe('spawn');
+  });
+
+  it('a user -c wins and K6_CONFIG is not set for it', () => {
+    const plan = run(decide(facts({ argv: ['run', '-c', '/data/k6.json', 'x.js'], mounts: [namedVolume] })));
+    expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
+    expect(plan.prepare).toEqual([{ kind: 'create-config', path: '/data/k6.json' }]);
+  });
+
+  it('a read-only volume is read in place, never written', () => {
+    const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [readOnlyBind], state: present('{"collectors":{"cloud":{"token":"t"}}}'), writable: false })));
+    expect(plan.k6.env['K6_CONFIG']).toBe('/config/config.json');
+    expect(plan.prepare).toEqual([]);
+  });
+
+  it('a missing file on a read-only volume leaves k6 on its default', () => {
+    const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [readOnlyBind], writable: false })));
+    expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
+    expect(plan.prepare).toEqual([]);
+  });
+
+  it('refuses invalid JSON with 104 and names the file', () => {
+    const plan = decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: present('{oops') }));
+    expect(plan.kind).toBe('refuse');
+    expect(plan.kind === 'refuse' && plan.exitCode).toBe(104);
+    expect(plan.kind === 'refuse' && plan.message).toContain('/config/config.json');
+  });
+
+  it('refuses a directory where the file should be', () => {
+    const plan = decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: { kind: 'directory' } }));
+    expect(plan.kind === 'refuse' && plan.message).toMatch(/is a directory/);
+  });
+
+  it.each([['version'], ['help'], ['new'], ['--help']])('`k6 %s` ignores a broken config', (command) => {
+    const plan = decide(facts({ argv: [command], mounts: [namedVolume], state: present('garbage') }));
+    expect(plan.kind).toBe('run');
+  });
+
+  it('an empty file is rewritten as {} rather than handed to k6', () => {
+    const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: present('') })));
+    expect(plan.prepare).toEqual([{ kind: 'reset-empty-config', path: '/config/config.json', inPlace: false }]);
+  });
+
+  it('gives k6 a private HOME when HOME is unusable', () => {
+    const plan = run(decide(facts({ argv: ['run', 'x.js'], env: { HOME: '/' }, homeUsable: false })));
+    expect(plan.prepare).toContainEqual({ kind: 'private-home', setXdg: true });
+  });
+
+  it('K6_CLOUD_TOKEN_FILE becomes K6_CLOUD_TOKEN, trimmed', () => {
+    const plan = run(decide(facts({ argv: ['run', 'x.js'], tokenFile: { path: '/run/secrets/t', content: `${TOKEN}\n` } })));
+    expect(plan.k6.env['K6_CLOUD_TOKEN']).toBe(TOKEN);
+  });
+
+  it('refuses K6_CLOUD_TOKEN together with K6_CLOUD_TOKEN_FILE', () => {
+    const plan = decide(facts({ argv: ['run', 'x.js'], env: { K6_CLOUD_TOKEN: 'x' }, tokenFile: { path: '/t', content: 'y' } }));
+    expect(plan.kind).toBe('refuse');
+  });
+});
+
+describe('decide: logins', () => {
+  it('a login into a named volume is staged and spawned, with no warning', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN, '--stack', 'acme'], mounts: [namedVolume] })));
+    expect(plan.handover).toBe('spawn');
+    expect(plan.login).toMatchObject({ reset: false, inPlace: false, writable: true, configFlag: undefined, initialText: '{}\n' });
+    expect(plan.notices).toEqual([]);
+    // The persistent file is written once, after k6 succeeds: no early create.
+    expect(plan.prepare).toEqual([]);
+  });
+
+  it('starts the staging copy from the current file', () => {
+    const text = '{"x":1,"collectors":{"cloud":{"token":"old"}}}';
+    const plan = run(decide(facts({ argv: ['login', 'cloud', '-t', TOKEN], mounts: [namedVolume], state: present(text) })));
+    expect(plan.login?.initialText).toBe(text);
+  });
+
+  it('keeps the user -c flag to re-point it at the staging copy', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '-c', '/data/k6.json', '--token', TOKEN] })));
+    expect(plan.login?.configFlag?.path).toBe('/data/k6.json');
+  });
+
+  it('warns when no volume is mounted, and still runs k6', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN] })));
+    expect(plan.notices.join(' ')).toMatch(/vanishes/);
+    expect(plan.login).toBeUndefined();
+  });
+
+  it('warns about an anonymous volume', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [anonymous] })));
+    expect(plan.notices.join(' ')).toMatch(/anonymous volume/);
+  });
+
+  it('refuses a login into a read-only volume', () => {
+    const plan = decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [readOnlyBind], writable: false }));
+    expect(plan.kind === 'refuse' && plan.message).toMatch(/read-only/);
+  });
+
+  it('refuses a login into an unwritable directory with the --user fix', () => {
+    const plan = decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [namedVolume], writable: false }));
+    expect(plan.kind === 'refuse' && plan.message).toContain('--user "$(id -u):$(id -g)"');
+  });
+
+  it('allows --show on a read-only volume (it writes nothing)', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--show'], mounts: [readOnlyBind], writable: false, state: present('{}') })));
+    expect(plan.login?.writable).toBe(false);
+  });
+
+  it('never puts a token in a notice or debug line', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [anonymous], tokenFile: undefined })));
+    expect([...plan.notices, ...plan.debug].join('\n')).not.toContain(TOKEN);
+  });
+});
