@@ -42,7 +42,7 @@ export function baseEnv(home: string, report: string): Record<string, string> {
   };
 }
 
-export async function runWrapper(args: string[], env: Record<string, string | undefined>, options: WrapperOptions = {}): ResultPromise {
+export async function runWrapper(args: string[], env: Record<string, string | undefined>, options: WrapperOptions = {}) {
   const file = await bundle();
   return execa(file, args, {
     env,
@@ -53,9 +53,14 @@ export async function runWrapper(args: string[], env: Record<string, string | un
   });
 }
 
-export async function startWrapper(args: string[], env: Record<string, string | undefined>, options: WrapperOptions = {}) {
+/** Wrapped in an object: a bare subprocess is a thenable, and awaiting it would wait for its exit. */
+export async function startWrapper(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: WrapperOptions = {},
+): Promise<{ child: ResultPromise }> {
   const file = await bundle();
-  return execa(file, args, { env, extendEnv: false, reject: false, detached: options.detached ?? false, stdin: 'ignore' });
+  return { child: execa(file, args, { env, extendEnv: false, reject: false, detached: options.detached ?? false, stdin: 'ignore' }) };
 }
 
 /** Resolves when the output stream has printed `marker` (bounded by the test timeout). */

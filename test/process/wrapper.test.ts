@@ -6,6 +6,7 @@ import { baseEnv, bundle, runWrapper, scratch, startWrapper, waitForOutput } fro
 interface Report {
   argv: string[];
   pid: number;
+  ppid: number;
   env: { K6_CONFIG: string | null; HOME: string | null; XDG_CONFIG_HOME: string | null; K6_CLOUD_TOKEN: string | null };
   stdin: string | null;
   signals: string[];
@@ -69,7 +70,7 @@ describe('exit status when k6 is killed by a signal', () => {
 describe('signals reach k6 exactly once', () => {
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const)('%s sent to the wrapper alone (docker stop, kill) is forwarded once', async (signal) => {
     const t = setup();
-    const child = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn', FAKE_K6_WAIT: '1500' });
+    const { child } = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn', FAKE_K6_WAIT: '1500' });
     await waitForOutput(child.stdout!, 'fake-k6 ready');
     child.kill(signal);
     const result = await child;
@@ -79,7 +80,7 @@ describe('signals reach k6 exactly once', () => {
 
   it.each(['SIGINT', 'SIGQUIT'] as const)('%s sent to the whole process group (a terminal) is delivered once', async (signal) => {
     const t = setup();
-    const child = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn', FAKE_K6_WAIT: '1500' }, { detached: true });
+    const { child } = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn', FAKE_K6_WAIT: '1500' }, { detached: true });
     await waitForOutput(child.stdout!, 'fake-k6 ready');
     process.kill(-child.pid!, signal);
     const result = await child;
@@ -89,7 +90,7 @@ describe('signals reach k6 exactly once', () => {
 
   it('a login (which keeps the wrapper as parent) forwards once too', async () => {
     const t = setup();
-    const child = await startWrapper(['cloud', 'login', '--token', TOKEN], {
+    const { child } = await startWrapper(['cloud', 'login', '--token', TOKEN], {
       ...t.env,
       K6_PERSIST_DIR: join(t.dir, 'vol'),
       FAKE_K6_WAIT: '1500',
@@ -104,7 +105,7 @@ describe('signals reach k6 exactly once', () => {
 describe('execve hand-over', () => {
   it.runIf(hasExecve)('k6 replaces the wrapper: same pid, no Node parent left behind', async () => {
     const t = setup();
-    const child = await startWrapper(['run', 'x.js'], t.env);
+    const { child } = await startWrapper(['run', 'x.js'], t.env);
     const result = await child;
     expect(result.exitCode).toBe(0);
     expect(t.report().pid).toBe(child.pid);
@@ -114,7 +115,7 @@ describe('execve hand-over', () => {
 
   it('K6_PERSIST_HANDOVER=spawn keeps the wrapper as parent', async () => {
     const t = setup();
-    const child = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn' });
+    const { child } = await startWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: 'spawn' });
     await child;
     expect(t.report().ppid).toBe(child.pid);
   });

@@ -22,7 +22,7 @@ interface Scenario {
 }
 
 function facts(s: Scenario): Facts {
-  const env = { HOME: '/home/k6', ...s.env };
+  const env: Record<string, string> = { HOME: '/home/k6', ...s.env };
   const args = analyseArgs(s.argv);
   const location = locateConfig({
     configFlag: args.config?.path,
