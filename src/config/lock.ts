@@ -46,8 +46,18 @@ function removeIfStale(lockPath: string, now: number): void {
   }
 }
 
-/** Temp files of a writer that died mid-write; only ever called while holding the lock. */
-export function removeLeftoverTempFiles(configPath: string): string[] {
+/**
+ * What a killed login left behind, when no save of this run will take the lock and clean it:
+ * a stale lock, and temp files too old to belong to a live writer.
+ */
+export function removeStaleLeftovers(configPath: string): void {
+  const now = Date.now();
+  removeIfStale(lockPathFor(configPath), now);
+  removeLeftoverTempFiles(configPath, (path) => now - statSync(path).mtimeMs > LOCK_STALE_MS);
+}
+
+/** Temp files of a writer that died mid-write; without a filter, only while holding the lock. */
+export function removeLeftoverTempFiles(configPath: string, shouldRemove: (path: string) => boolean = () => true): string[] {
   const dir = dirname(configPath);
   const prefix = `.${basename(configPath)}${TEMP_MARKER}`;
   const removed: string[] = [];
@@ -60,6 +70,7 @@ export function removeLeftoverTempFiles(configPath: string): string[] {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     try {
+      if (!shouldRemove(join(dir, name))) continue;
       unlinkSync(join(dir, name));
       removed.push(name);
     } catch {

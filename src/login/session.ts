@@ -13,7 +13,10 @@ import type { Logger } from '../report/log.ts';
 import type { Invocation, LoginPlan } from '../plan/types.ts';
 import { EXIT_GENERIC_ERROR, EXIT_INVALID_CONFIG } from '../plan/types.ts';
 import { createStaging, type Staging } from './staging.ts';
-import { LockTimeoutError, withConfigLock } from '../config/lock.ts';
+import { LockTimeoutError, removeStaleLeftovers, withConfigLock } from '../config/lock.ts';
+
+/** Long enough for a test to kill the process, short enough that a forgotten setting only delays. */
+const PAUSE_MS = 30_000;
 
 export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger): Promise<number> {
   let staging: Staging;
@@ -49,6 +52,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
   const change = diffCloud(before.config, after.config, plan.reset);
   if (isEmptyChange(change)) {
     log.debug('k6 changed nothing under collectors.cloud: nothing to save');
+    if (plan.writable) removeStaleLeftovers(plan.place.path);
     return 0;
   }
   if (!plan.writable) {
@@ -56,7 +60,13 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
     return EXIT_GENERIC_ERROR;
   }
   try {
+    const pause = (point: string) => {
+      if (point !== plan.pauseAt) return;
+      log.error(`paused at ${point} (K6_PERSIST_PAUSE_AT)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PAUSE_MS);
+    };
     const saved = withConfigLock(plan.place.path, () => {
+      pause('locked');
       // Re-read under the lock: another container may have written since this one started.
       const current = readConfigFile(plan.place.path);
       let base = {};
@@ -72,7 +82,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
         return undefined;
       }
       const next = applyCloudChange(base, change);
-      const outcome = replaceFile(plan.place.path, serializeConfig(next), { inPlace: plan.inPlace });
+      const outcome = replaceFile(plan.place.path, serializeConfig(next), { inPlace: plan.inPlace, onStep: pause });
       log.debug(`saved ${outcome.path} by ${outcome.method}`);
       return next;
     });

@@ -121,6 +121,7 @@ export function decide(facts: Facts): Plan {
     reset: login.reset,
     inPlace: location.singleFile,
     writable,
+    pauseAt: facts.settings.pauseAt,
   };
   debug.push(`login: k6 works on a private staging copy; changes under collectors.cloud are merged into ${persistent.path}`);
   return { kind: 'run', notices, debug, prepare: loginPrepare, k6, handover: 'spawn', login: loginPlan };

@@ -3,7 +3,7 @@ import type { ConfigFlag } from '../args/analyse.ts';
 import type { FileState } from '../config/read.ts';
 import type { ArgsAnalysis } from '../args/analyse.ts';
 import type { Location } from '../mounts/locate.ts';
-import type { Settings } from '../settings/env.ts';
+import type { PausePoint, Settings } from '../settings/env.ts';
 import type { Place } from '../report/messages.ts';
 
 /** What the edges found out; the only input of the decision. */
@@ -49,6 +49,8 @@ export interface LoginPlan {
   inPlace: boolean;
   /** Saving back is possible (read-only volumes still allow `--show`). */
   writable: boolean;
+  /** Test hook (K6_PERSIST_PAUSE_AT): hold at this point of the save so a test can kill the process. */
+  pauseAt: PausePoint | undefined;
 }
 
 export interface Invocation {

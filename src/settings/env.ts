@@ -17,6 +17,10 @@ const absolutePath = z.string().refine((value) => value.startsWith('/'), 'must b
 
 export const DEFAULT_K6_BIN = '/usr/libexec/k6-persist/k6';
 
+/** Points of a login save where the crash-safety tests can hold the wrapper to kill it. */
+export const PAUSE_POINTS = ['locked', 'write', 'sync', 'rename', 'in-place', 'verify'] as const;
+export type PausePoint = (typeof PAUSE_POINTS)[number];
+
 const settingsSchema = z.object({
   K6_PERSIST_K6_BIN: absolutePath.default(DEFAULT_K6_BIN),
   K6_PERSIST_DIR: absolutePath.optional(),
@@ -24,6 +28,7 @@ const settingsSchema = z.object({
   K6_PERSIST_DEBUG: flag.default(false),
   K6_PERSIST_HANDOVER: z.enum(['auto', 'exec', 'spawn']).default('auto'),
   K6_PERSIST_MOUNTINFO: absolutePath.default('/proc/self/mountinfo'),
+  K6_PERSIST_PAUSE_AT: z.enum(PAUSE_POINTS).optional(),
 });
 
 export interface Settings {
@@ -33,6 +38,7 @@ export interface Settings {
   debug: boolean;
   handover: 'auto' | 'exec' | 'spawn';
   mountinfoPath: string;
+  pauseAt: PausePoint | undefined;
 }
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
@@ -49,6 +55,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
     K6_PERSIST_DEBUG: blankToUndefined(env['K6_PERSIST_DEBUG']),
     K6_PERSIST_HANDOVER: blankToUndefined(env['K6_PERSIST_HANDOVER']),
     K6_PERSIST_MOUNTINFO: blankToUndefined(env['K6_PERSIST_MOUNTINFO']),
+    K6_PERSIST_PAUSE_AT: blankToUndefined(env['K6_PERSIST_PAUSE_AT']),
   });
   if (!parsed.success) {
     return {
@@ -66,6 +73,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
       debug: value.K6_PERSIST_DEBUG,
       handover: value.K6_PERSIST_HANDOVER,
       mountinfoPath: value.K6_PERSIST_MOUNTINFO,
+      pauseAt: value.K6_PERSIST_PAUSE_AT,
     },
   };
 }

@@ -53,3 +53,20 @@ describe('withConfigLock', () => {
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'other.json']);
   });
 });
+
+describe('removeStaleLeftovers', () => {
+  it('removes a stale lock and old temp files, but not fresh ones of a live writer', async () => {
+    const { removeStaleLeftovers } = await import('../../../src/config/lock.ts');
+    writeFileSync(config, '{}');
+    const oldTemp = join(dir, '.config.json.k6-persist-1-aaaa.tmp');
+    const freshTemp = join(dir, '.config.json.k6-persist-2-bbbb.tmp');
+    writeFileSync(oldTemp, '{');
+    writeFileSync(freshTemp, '{');
+    writeFileSync(lockPathFor(config), 'dead');
+    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
+    utimesSync(oldTemp, old, old);
+    utimesSync(lockPathFor(config), old, old);
+    removeStaleLeftovers(config);
+    expect(readdirSync(dir).sort()).toEqual(['.config.json.k6-persist-2-bbbb.tmp', 'config.json']);
+  });
+});

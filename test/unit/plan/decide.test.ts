@@ -37,7 +37,7 @@ function facts(s: Scenario): Facts {
     argv: s.argv,
     argv0: 'k6',
     env,
-    settings: { k6Binary: '/usr/libexec/k6-persist/k6', persistDir: env['K6_PERSIST_DIR'], quiet: false, debug: false, handover: 'auto', mountinfoPath: '/proc/self/mountinfo' },
+    settings: { k6Binary: '/usr/libexec/k6-persist/k6', persistDir: env['K6_PERSIST_DIR'], quiet: false, debug: false, handover: 'auto', mountinfoPath: '/proc/self/mountinfo', pauseAt: undefined },
     args,
     location,
     ...(persistent ? { persistent } : {}),

@@ -1,0 +1,44 @@
+// The wrapper killed (SIGKILL) at each point of a login save leaves the file old or new, never
+// truncated; the next login cleans up what the dead one left (temp file, lock).
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseEnv, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
+import { LOCK_STALE_MS, lockPathFor } from '../../src/config/lock.ts';
+import { utimesSync } from 'node:fs';
+
+const OLD = `${JSON.stringify({ keep: 'me', collectors: { cloud: { token: 'old-token-0000000000' } } }, null, 2)}\n`;
+const NEW_TOKEN = 'new-token-1111111111';
+
+describe.each(['locked', 'write', 'sync', 'rename', 'verify'])('SIGKILL while the login save is paused at %s', (point) => {
+  it('leaves a complete file, old or new, and the next login recovers', async () => {
+    const dir = scratch('k6p-crash-');
+    const home = join(dir, 'home');
+    const vol = join(dir, 'vol');
+    mkdirSync(home);
+    mkdirSync(vol);
+    const path = join(vol, 'config.json');
+    writeFileSync(path, OLD);
+    const env = { ...baseEnv(home, join(dir, 'report.json')), K6_PERSIST_DIR: vol, FAKE_K6_LOGIN_TOKEN: NEW_TOKEN };
+
+    const { child } = await startWrapper(['cloud', 'login', '--token', NEW_TOKEN], { ...env, K6_PERSIST_PAUSE_AT: point });
+    await waitForOutput(child.stderr!, `paused at ${point}`);
+    child.kill('SIGKILL');
+    await child;
+
+    const text = readFileSync(path, 'utf8');
+    const parsed = JSON.parse(text) as { keep: string; collectors: { cloud: { token: string } } };
+    expect(parsed.keep).toBe('me');
+    expect(['old-token-0000000000', NEW_TOKEN]).toContain(parsed.collectors.cloud.token);
+
+    // The dead process's lock is stale only after a while; age it instead of waiting.
+    if (existsSync(lockPathFor(path))) {
+      const old = (Date.now() - LOCK_STALE_MS - 1000) / 1000;
+      utimesSync(lockPathFor(path), old, old);
+    }
+    const again = await runWrapper(['cloud', 'login', '--token', NEW_TOKEN], env);
+    expect(again.exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8')).collectors.cloud.token).toBe(NEW_TOKEN);
+    expect(readdirSync(vol)).toEqual(['config.json']);
+  });
+});
