@@ -123,7 +123,7 @@ interface Candidate {
 
 /**
  * Where someone who wants k6's login kept mounts a volume, in order:
- *  - /config: the wrapper's documented, HOME-independent place;
+ *  - /config: a short place that does not depend on HOME or the uid (the wrapper's convention);
  *  - $XDG_CONFIG_HOME/k6 and $HOME/.config/k6: k6's own default directory (Go's
  *    os.UserConfigDir), so mounting it works even without this wrapper;
  *  - $HOME/.config: a volume one level up still holds k6/config.json;
