@@ -1,0 +1,113 @@
+# k6-persist: a drop-in replacement for the grafana/k6 image whose `k6` keeps the k6 Cloud login
+# on a mounted volume. The real k6 is moved aside and `k6` on PATH becomes a small Node program
+# that hands over to it.
+#
+#   docker buildx bake                 # see docker-bake.hcl (targets default, with-browser, release)
+#   docker build -t k6-persist .       # the same image without bake
+#
+# No `# syntax=` line on purpose: everything here works with the Dockerfile frontend built into
+# Docker 20.10+ BuildKit, so a build never has to pull a frontend image from a registry.
+#
+# Build secrets, both optional (for builders behind a private npm registry or a TLS-intercepting
+# proxy); without them npm uses the public registry and Node's own CA list:
+#   --secret id=npmrc,src=$HOME/.npmrc
+#       mounted as the user npmrc of `npm ci` (registry, auth tokens, proxy settings). It is never
+#       written to a layer.
+#   --secret id=ca,src=/etc/ssl/certs/ca-certificates.crt
+#       a PEM bundle of the CAs to trust. It is added to Node's CAs (NODE_EXTRA_CA_CERTS) and
+#       becomes npm's `cafile`. npm's `cafile` REPLACES npm's list, so pass a full bundle (such as
+#       the system one, which carries the proxy's CA) rather than the proxy's CA alone.
+
+# The k6 image to extend (grafana/k6 is alpine, so Node comes from node:*-alpine: same musl).
+ARG K6_IMAGE=grafana/k6:2.2.0
+# Node for bundling the wrapper and as its runtime in the final image.
+ARG NODE_IMAGE=node:24-alpine
+
+# ---------------------------------------------------------------------------------------------
+# Bundle src/ into one self-contained ESM file. The output is plain JavaScript, so this stage
+# runs on the build machine's own platform even in a multi-platform build.
+FROM --platform=${BUILDPLATFORM} ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: no install script of any dependency runs (esbuild finds its platform binary
+# through its optional dependency without one). The npm cache lives in a cache mount, so a
+# rebuild after a lockfile change downloads only what changed.
+RUN --mount=type=cache,id=k6-persist-npm,target=/root/.npm,sharing=locked \
+    --mount=type=secret,id=npmrc,target=/root/.npmrc,required=false \
+    --mount=type=secret,id=ca,target=/run/secrets/ca,required=false \
+    set -eu; \
+    if [ -s /run/secrets/ca ]; then \
+      export NODE_EXTRA_CA_CERTS=/run/secrets/ca npm_config_cafile=/run/secrets/ca; \
+    fi; \
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn
+COPY tsconfig.json ./
+COPY scripts/build.ts scripts/
+COPY src/ src/
+# Node itself, not `npm run build`: that script resolves `node` to the devDependency `node`,
+# whose binary comes from an install script that --ignore-scripts skipped.
+RUN node scripts/build.ts --node-path /usr/libexec/k6-persist/node
+
+# ---------------------------------------------------------------------------------------------
+# The Node runtime of NODE_IMAGE: the binary and the C++ runtime it links against, which a bare
+# alpine (and so grafana/k6) does not have. The globs take the versioned files and their
+# symlinks; `cp -a` keeps the symlinks as symlinks.
+FROM ${NODE_IMAGE} AS node-runtime
+RUN set -eu; \
+    mkdir -p /out/lib; \
+    cp -a /usr/local/bin/node /out/node; \
+    cp -a /usr/lib/libstdc++.so.6* /usr/lib/libgcc_s.so.1 /out/lib/
+
+# ---------------------------------------------------------------------------------------------
+FROM ${K6_IMAGE}
+ARG K6_IMAGE
+ARG VERSION=0.0.0-dev
+ARG REVISION=unknown
+
+# Root for the one RUN that rearranges the filesystem; the base's user comes back below.
+USER root
+# In one layer:
+#  - Node goes to /usr/libexec/k6-persist/node: private, not on PATH, so nothing in the image
+#    that runs `node` changes behaviour.
+#  - Its C++ runtime goes to /usr/lib unless the base already has one there (the -with-browser
+#    image does, for Chromium): the base's copy is what its own packages were built against and
+#    is not replaced; the `node --version` check below fails the build if it cannot run Node.
+#  - The real k6 moves to /usr/libexec/k6-persist/k6 and /usr/bin/k6 becomes a symlink to the
+#    wrapper, so every way of starting k6 goes through it: the ENTRYPOINT, a PATH lookup,
+#    Kubernetes `command: ["k6", ...]`, the k6-operator's `sh -c 'command -v k6'`.
+#  - /usr/local/bin/k6-persist is the same program under its own name (its status command).
+# The bind mount brings the runtime in without a layer of its own. Its target is alpine's empty
+# /mnt, an existing directory, so no empty mount point is left behind in the image.
+RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
+    set -eu; \
+    mkdir -p -m 0755 /usr/libexec/k6-persist; \
+    cp -a /mnt/node /usr/libexec/k6-persist/node; \
+    [ -e /usr/lib/libstdc++.so.6 ] || cp -a /mnt/lib/libstdc++.so.6* /usr/lib/; \
+    [ -e /usr/lib/libgcc_s.so.1 ] || cp -a /mnt/lib/libgcc_s.so.1 /usr/lib/; \
+    /usr/libexec/k6-persist/node --version >/dev/null; \
+    mv /usr/bin/k6 /usr/libexec/k6-persist/k6; \
+    ln -s /usr/libexec/k6-persist/k6-persist.mjs /usr/bin/k6; \
+    ln -s /usr/libexec/k6-persist/k6-persist.mjs /usr/local/bin/k6-persist
+
+# Last, because it changes most often. Its shebang is #!/usr/libexec/k6-persist/node.
+COPY --from=build /src/dist/k6-persist.mjs /usr/libexec/k6-persist/k6-persist.mjs
+
+# Where the wrapper finds the real k6.
+ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6
+
+LABEL org.opencontainers.image.title="k6-persist" \
+      org.opencontainers.image.description="grafana/k6 whose k6 Cloud login persists on a mounted volume" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.base.name="${K6_IMAGE}"
+
+# Deliberately NO `VOLUME` for the config directory: a VOLUME gives every container an anonymous
+# volume of its own, which `docker run --rm` deletes on exit, token included, and which the next
+# run does not see. The user mounts a named volume or a host directory instead.
+
+# As in grafana/k6: numeric user (Kubernetes runAsNonRoot can check it), HOME /home/k6 from
+# /etc/passwd (not set as ENV, so an unknown --user gets HOME=/ exactly as with grafana/k6),
+# the same working directory and entrypoint. sh stays, for the k6-operator.
+USER 12345
+WORKDIR /home/k6
+ENTRYPOINT ["k6"]
