@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Everything the image tests need, in one call:
+#   1. the Docker engine (scripts/docker-engine.sh; returns at once when it already runs),
+#   2. the k6 test doubles (node_modules/.bin/node scripts/build-standin.ts, when it exists),
+#   3. the stand-in base images (scripts/standin-images.sh),
+#   4. the test images k6-persist:test-2.2.0 and :test-1.8.1 (docker buildx bake --load test).
+#
+#   bash scripts/build-images.sh [bake target or group ...]     (default: test)
+#
+# Two things this machine needs that the bake file does not carry (users do not need them):
+#   - Host networking for RUN steps: the engine runs without a bridge network, so a RUN in the
+#     default network mode fails ("network bridge not found"). buildx 0.13.1 takes `network` for
+#     bake targets only from a Compose file (the HCL key arrived in 0.17; `--set *.network` is an
+#     "unknown key"), so a generated Compose file that sets `build.network: host` on each target
+#     is passed as a second bake file. Bake merges it into the HCL targets of the same name.
+#   - The CA of the TLS proxy in front of the npm registry, as the build secret `ca`
+#     (K6_PERSIST_CA_BUNDLE, default npm's cafile or /etc/ssl/certs/ca-certificates.crt).
+# Both apply to every target alike, so the test images differ from user builds only in their
+# base images.
+#
+# Environment:
+#   K6_PERSIST_CA_BUNDLE        CA bundle for the `ca` secret (see above)
+#   K6_PERSIST_NPMRC            an npmrc to pass as the `npmrc` secret (private registry, auth)
+#   K6_PERSIST_STANDIN_K6_DIR   where the k6 doubles k6-<version>.cjs are (default build/k6-standin)
+#   BUILDKIT_PROGRESS           bake's progress output (default plain)
+set -euo pipefail
+
+log() { printf 'build-images: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+trap 'log "FAILED (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+targets=("$@")
+[ "${#targets[@]}" -gt 0 ] || targets=(test)
+
+t_start=$(date +%s.%N)
+t_last=$t_start
+timing=()
+step_done() {
+  local now
+  now=$(date +%s.%N)
+  timing+=("$(awk -v a="$t_last" -v b="$now" -v n="$1" 'BEGIN { printf "%-28s %6.1f s", n, b - a }')")
+  t_last=$now
+}
+
+bash scripts/docker-engine.sh
+step_done "docker engine"
+
+if [ -f scripts/build-standin.ts ]; then
+  [ -x node_modules/.bin/node ] || die "node_modules/.bin/node is missing: run npm ci first"
+  node_modules/.bin/node scripts/build-standin.ts
+  step_done "k6 stand-in bundles"
+else
+  log "scripts/build-standin.ts does not exist yet: using K6_PERSIST_STANDIN_K6_DIR=${K6_PERSIST_STANDIN_K6_DIR:-<unset>}"
+fi
+
+bash scripts/standin-images.sh
+step_done "stand-in base images"
+
+# The CA bundle: npm's configured cafile if it has one, else the system bundle.
+ca=${K6_PERSIST_CA_BUNDLE:-}
+if [ -z "$ca" ]; then
+  ca=$(npm config get cafile 2>/dev/null || true)
+  case "$ca" in '' | null | undefined) ca=/etc/ssl/certs/ca-certificates.crt ;; esac
+fi
+secret_args=()
+if [ -s "$ca" ]; then
+  secret_args=(--set "*.secrets=id=ca,src=$ca")
+else
+  log "no CA bundle at $ca: building without the ca secret"
+fi
+if [ -n "${K6_PERSIST_NPMRC:-}" ]; then
+  [ -s "$K6_PERSIST_NPMRC" ] || die "K6_PERSIST_NPMRC=$K6_PERSIST_NPMRC is not a file"
+  secret_args+=(--set "*.secrets=id=npmrc,src=$K6_PERSIST_NPMRC")
+fi
+
+# The Compose file that gives each target host networking (see above).
+work=$(mktemp -d "${TMPDIR:-/tmp}/k6-persist-bake.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+docker buildx bake --print "${targets[@]}" 2>/dev/null >"$work/plan.json"
+# shellcheck disable=SC2016 # JavaScript, not shell
+node -e '
+  const plan = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const names = Object.keys(plan.target ?? {});
+  if (names.length === 0) { console.error("no targets in the bake plan"); process.exit(1); }
+  process.stdout.write("services:\n" + names.map((n) => `  ${JSON.stringify(n)}:\n    build:\n      network: host\n`).join(""));
+' "$work/plan.json" >"$work/network-host.compose.yaml"
+step_done "bake plan"
+
+log "docker buildx bake --load ${targets[*]}"
+docker buildx bake \
+  -f docker-bake.hcl -f "$work/network-host.compose.yaml" \
+  --load "${secret_args[@]}" \
+  --progress "${BUILDKIT_PROGRESS:-plain}" \
+  "${targets[@]}"
+step_done "bake ${targets[*]}"
+
+for t in $(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const tag of t.tags ?? []) console.log(tag);' "$work/plan.json"); do
+  docker image inspect "$t" >/dev/null 2>&1 || die "bake finished but $t is not in the engine"
+  log "built $t ($(docker image inspect -f '{{.Size}}' "$t" | awk '{printf "%.0f MB", $1/1e6}'))"
+done
+
+step_done "image check"
+log "timings:"
+for line in "${timing[@]}"; do log "  $line"; done
+log "$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "  %-28s %6.1f s", "total", b - a }')"
