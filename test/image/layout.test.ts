@@ -1,0 +1,160 @@
+// Smoke tests of the built image's layout: what a user of grafana/k6 relies on is still there,
+// and every way of starting `k6` goes through the wrapper to the real (here: stand-in) k6.
+//
+// Needs the test images: bash scripts/build-images.sh (k6-persist:test-2.2.0, :test-1.8.1).
+// Runs one-shot containers with the docker CLI; --network none because the engine here has no
+// bridge network (and these tests need no network at all).
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const packageVersion = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+const WRAPPER = '/usr/libexec/k6-persist/k6-persist.mjs';
+const REAL_K6 = '/usr/libexec/k6-persist/k6';
+const NODE = '/usr/libexec/k6-persist/node';
+
+// K6_PERSIST_TEST_IMAGES="k6-persist:test-2.2.0=2.2.0 other:tag=1.8.1" overrides the list.
+const images: Array<{ image: string; k6Version: string }> = (
+  process.env['K6_PERSIST_TEST_IMAGES'] ?? 'k6-persist:test-2.2.0=2.2.0 k6-persist:test-1.8.1=1.8.1'
+)
+  .split(/\s+/)
+  .filter(Boolean)
+  .map((entry) => {
+    const [image = '', k6Version = ''] = entry.split('=');
+    return { image, k6Version };
+  });
+
+interface ImageConfig {
+  User: string;
+  WorkingDir: string;
+  Entrypoint: string[] | null;
+  Cmd: string[] | null;
+  Env: string[] | null;
+  Volumes: Record<string, unknown> | null;
+  Labels: Record<string, string> | null;
+}
+
+async function docker(args: string[]) {
+  return execa('docker', args, { reject: false, stdin: 'ignore', timeout: 60_000 });
+}
+
+/** `docker run --rm` with no network; the exit code and output of the container. */
+function run(image: string, args: string[], runFlags: string[] = []) {
+  return docker(['run', '--rm', '--network', 'none', ...runFlags, image, ...args]);
+}
+
+/** Runs a shell script in the image and parses its `key=value` lines. */
+async function facts(image: string, script: string, runFlags: string[] = []): Promise<Map<string, string>> {
+  const result = await run(image, ['-c', script], ['--entrypoint', 'sh', ...runFlags]);
+  expect(result.exitCode, result.stderr).toBe(0);
+  const map = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) map.set(line.slice(0, at), line.slice(at + 1));
+  }
+  return map;
+}
+
+describe.each(images)('$image', ({ image, k6Version }) => {
+  let config: ImageConfig;
+
+  beforeAll(async () => {
+    const inspect = await docker(['image', 'inspect', '--format', '{{json .Config}}', image]);
+    if (inspect.exitCode !== 0) {
+      throw new Error(`image ${image} is missing: run bash scripts/build-images.sh first\n${inspect.stderr}`);
+    }
+    config = JSON.parse(inspect.stdout) as ImageConfig;
+  });
+
+  it('keeps the base image contract: numeric user 12345, /home/k6, ENTRYPOINT ["k6"], no CMD', () => {
+    expect(config.User).toBe('12345');
+    expect(config.WorkingDir).toBe('/home/k6');
+    expect(config.Entrypoint).toEqual(['k6']);
+    expect(config.Cmd ?? []).toEqual([]);
+  });
+
+  it('declares no VOLUME (an anonymous volume would lose the token on docker run --rm)', () => {
+    expect(config.Volumes ?? {}).toEqual({});
+  });
+
+  it('tells the wrapper where the real k6 is', () => {
+    expect(config.Env ?? []).toContain(`K6_PERSIST_K6_BIN=${REAL_K6}`);
+  });
+
+  it('carries the OCI labels', () => {
+    const labels = config.Labels ?? {};
+    expect(labels['org.opencontainers.image.title']).toBe('k6-persist');
+    expect(labels['org.opencontainers.image.version']).toBe(packageVersion);
+    expect(labels['org.opencontainers.image.licenses']).toBe('MIT');
+    expect(labels['org.opencontainers.image.description']).toBeTruthy();
+    expect(labels['org.opencontainers.image.revision']).toBeTruthy();
+    expect(labels['org.opencontainers.image.base.name']).toMatch(new RegExp(`k6:${k6Version.replaceAll('.', '\\.')}$`));
+  });
+
+  it('routes k6 on PATH through the wrapper and keeps the real k6 and Node private', async () => {
+    const f = await facts(
+      image,
+      [
+        'echo uid=$(id -u)',
+        'echo pwd=$(pwd)',
+        'echo home=$HOME',
+        'echo k6=$(command -v k6)',
+        'echo k6_link=$(readlink /usr/bin/k6)',
+        'echo status_link=$(readlink /usr/local/bin/k6-persist)',
+        'echo node_on_path=$(command -v node)',
+        `echo shebang=$(head -n 1 ${WRAPPER})`,
+        `[ -x "$K6_PERSIST_K6_BIN" ] && [ ! -L "$K6_PERSIST_K6_BIN" ] && echo real_k6=ok`,
+        `echo node_version=$(${NODE} --version)`,
+        'echo mnt=$(ls -A /mnt)',
+      ].join('\n'),
+    );
+    expect(f.get('uid')).toBe('12345');
+    expect(f.get('pwd')).toBe('/home/k6');
+    expect(f.get('home')).toBe('/home/k6');
+    expect(f.get('k6')).toBe('/usr/bin/k6');
+    expect(f.get('k6_link')).toBe(WRAPPER);
+    expect(f.get('status_link')).toBe(WRAPPER);
+    expect(f.get('node_on_path')).toBe('');
+    expect(f.get('shebang')).toBe(`#!${NODE}`);
+    expect(f.get('real_k6')).toBe('ok');
+    expect(f.get('node_version')).toMatch(/^v24\./);
+    // The Dockerfile's bind mount leaves nothing behind.
+    expect(f.get('mnt')).toBe('');
+  });
+
+  it("answers the k6-operator's sh -c 'command -v k6'", async () => {
+    const result = await run(image, ['-c', 'command -v k6'], ['--entrypoint', 'sh']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe('/usr/bin/k6');
+  });
+
+  it('docker run IMAGE version reaches the real k6', async () => {
+    const result = await run(image, ['version']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`v${k6Version}`);
+  });
+
+  it('a command of k6: ["k6", ...] (Kubernetes) goes through PATH to the same place', async () => {
+    const result = await run(image, ['version'], ['--entrypoint', 'k6']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`v${k6Version}`);
+  });
+
+  it("passes the real k6's exit code through", async () => {
+    const args = ['no-such-command-k6-persist'];
+    const direct = await run(image, args, ['--entrypoint', REAL_K6]);
+    const wrapped = await run(image, args);
+    expect(direct.exitCode).not.toBe(0);
+    expect(wrapped.exitCode).toBe(direct.exitCode);
+  });
+
+  it('works for an arbitrary uid on a read-only root filesystem (OpenShift, readOnlyRootFilesystem)', async () => {
+    const result = await run(image, ['version'], ['--user', '1000680000:0', '--read-only', '--tmpfs', '/tmp']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`v${k6Version}`);
+  });
+});
