@@ -1,14 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// Four suites, cheapest first. `unit` and `standin` need nothing but Node;
-// `process` runs the built bundle (npm run build) against a fake k6 on the host;
-// `e2e` builds and runs the real image in Docker (scripts/test.sh prepares it).
+// Suites, cheapest first. `unit` and `standin` need nothing but Node; `process` runs the
+// bundle against a fake k6 on the host; `image` and `e2e` run the built images in Docker
+// (scripts/test.sh builds them first).
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'standin', include: ['test/standin/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'process', include: ['test/process/**/*.test.ts'], testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
       {
         test: {
           name: 'e2e',
