@@ -75,6 +75,11 @@ USER root
 #    wrapper, so every way of starting k6 goes through it: the ENTRYPOINT, a PATH lookup,
 #    Kubernetes `command: ["k6", ...]`, the k6-operator's `sh -c 'command -v k6'`.
 #  - /usr/local/bin/k6-persist is the same program under its own name (its status command).
+#  - The mount points a user names (/config, and k6's own default directory) exist, owned by the
+#    image's user: Docker fills a new, empty named volume from the image directory it is mounted
+#    over, ownership included, so `-v k6-config:/config` is writable by uid 12345 from the first
+#    run. Without them Docker creates the volume root-owned. Group 0 with write access is for
+#    OpenShift, whose random uids run with gid 0.
 # The bind mount brings the runtime in without a layer of its own. Its target is alpine's empty
 # /mnt, an existing directory, so no empty mount point is left behind in the image.
 RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
@@ -86,7 +91,10 @@ RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
     /usr/libexec/k6-persist/node --version >/dev/null; \
     mv /usr/bin/k6 /usr/libexec/k6-persist/k6; \
     ln -s /usr/libexec/k6-persist/k6-persist.mjs /usr/bin/k6; \
-    ln -s /usr/libexec/k6-persist/k6-persist.mjs /usr/local/bin/k6-persist
+    ln -s /usr/libexec/k6-persist/k6-persist.mjs /usr/local/bin/k6-persist; \
+    mkdir -p /config /home/k6/.config/k6; \
+    chown 12345:0 /config /home/k6/.config /home/k6/.config/k6; \
+    chmod 0770 /config /home/k6/.config /home/k6/.config/k6
 
 # Last, because it changes most often. Its shebang is #!/usr/libexec/k6-persist/node.
 COPY --from=build /src/dist/k6-persist.mjs /usr/libexec/k6-persist/k6-persist.mjs

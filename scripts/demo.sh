@@ -31,6 +31,7 @@ fi
 token="demo_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 volume="k6-persist-demo-$$"
 work=$(mktemp -d)
+chmod 0755 "$work"  # the container user (uid 12345) reads the script from it
 cloud_pid=
 cleanup() {
   [ -n "$cloud_pid" ] && kill "$cloud_pid" 2>/dev/null || true
