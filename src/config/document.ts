@@ -49,7 +49,9 @@ export function parseConfigText(text: string): ParsedConfig {
   if (!shape.success) {
     return { ok: false, problem: '"collectors" or "collectors.cloud" in it is not a JSON object' };
   }
-  return { ok: true, config: asObject.data, empty: false };
+  // zod validates; the parsed value itself is kept, because zod rebuilds records by assignment
+  // and would turn an own "__proto__" key (which the user's file may hold) into a prototype.
+  return { ok: true, config: value as ConfigObject, empty: false };
 }
 
 /** Two-space indentation and a final newline, as k6 writes it. */
@@ -58,9 +60,10 @@ export function serializeConfig(config: ConfigObject): string {
 }
 
 export function cloudSection(config: ConfigObject): Record<string, unknown> {
-  const collectors = config['collectors'];
+  // Own properties only: a key named like an Object.prototype member must never be read through it.
+  const collectors = Object.hasOwn(config, 'collectors') ? config['collectors'] : undefined;
   if (collectors === null || typeof collectors !== 'object' || Array.isArray(collectors)) return {};
-  const cloud = (collectors as Record<string, unknown>)['cloud'];
+  const cloud = Object.hasOwn(collectors, 'cloud') ? (collectors as Record<string, unknown>)['cloud'] : undefined;
   if (cloud === null || typeof cloud !== 'object' || Array.isArray(cloud)) return {};
   return cloud as Record<string, unknown>;
 }

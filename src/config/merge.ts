@@ -15,15 +15,31 @@ export interface CloudChange {
   remove: string[];
 }
 
+const isCredential = (key: string) => (CREDENTIAL_KEYS as readonly string[]).includes(key);
+
+function changed(was: Record<string, unknown>, key: string, value: unknown): boolean {
+  return !Object.hasOwn(was, key) || !isDeepStrictEqual(was[key], value);
+}
+
 export function diffCloud(before: ConfigObject, after: ConfigObject, reset: boolean): CloudChange {
   const was = cloudSection(before);
   const now = cloudSection(after);
   const set: Record<string, unknown> = {};
+  const remove: string[] = [];
   for (const [key, value] of Object.entries(now)) {
-    if (!(key in was) || !isDeepStrictEqual(was[key], value)) set[key] = value;
+    if (!isCredential(key) && changed(was, key, value)) set[key] = value;
   }
-  // A key k6 left out is one it did not know: keep it. Only a reset means "forget this".
-  const remove = reset ? CREDENTIAL_KEYS.filter((key) => key in was && !(key in now)) : [];
+  // The credentials are one unit: a token belongs to its stack. When the login changed any of
+  // them (or reset them), k6's output is the whole truth for the unit, so a concurrent login
+  // that changed the stack cannot leave this login's token paired with its stack.
+  const credentialsChanged = reset || CREDENTIAL_KEYS.some((key) => Object.hasOwn(now, key) && changed(was, key, now[key]));
+  if (credentialsChanged) {
+    for (const key of CREDENTIAL_KEYS) {
+      if (Object.hasOwn(now, key)) set[key] = now[key];
+      else remove.push(key);
+    }
+  }
+  // Any other key k6 left out is one it did not know: keep it.
   return { set, remove };
 }
 

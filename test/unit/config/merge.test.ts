@@ -20,7 +20,9 @@ describe('diffCloud', () => {
       },
     };
     const change = diffCloud(persistent, fromK6, false);
-    expect(change).toEqual({ set: { token: 'new-token', stackURL: 'https://a.grafana.net', defaultProjectID: 7 }, remove: [] });
+    // The credentials travel as one unit, so the unchanged stackID is part of the change.
+    expect(change).toEqual({ set: { token: 'new-token', stackID: 1, stackURL: 'https://a.grafana.net', defaultProjectID: 7 }, remove: [] });
+    expect(change.set).not.toHaveProperty('customNote');
   });
 
   it('finds no change when k6 only re-wrote the same values (e.g. --show)', () => {
@@ -32,10 +34,20 @@ describe('diffCloud', () => {
     const fromK6 = { collectors: { cloud: { token: null } } };
     const change = diffCloud(persistent, fromK6, true);
     expect(change.set).toEqual({ token: null });
-    expect(change.remove).toEqual(['stackID']);
+    expect(change.remove).toEqual(['stackID', 'stackURL', 'defaultProjectID']);
   });
 
-  it('without reset, never removes a key k6 left out', () => {
+  it('a token-only login drops the stack k6 no longer writes with it', () => {
+    const change = diffCloud(persistent, { collectors: { cloud: { token: 'new-token' } } }, false);
+    expect(change).toEqual({ set: { token: 'new-token' }, remove: ['stackID', 'stackURL', 'defaultProjectID'] });
+  });
+
+  it('a non-credential change leaves the credentials alone', () => {
+    const change = diffCloud(persistent, { collectors: { cloud: { token: 'old-token', stackID: 1, projectID: 9 } } }, false);
+    expect(change).toEqual({ set: { projectID: 9 }, remove: [] });
+  });
+
+  it('without a credential change, never removes a key k6 left out', () => {
     const change = diffCloud(persistent, { collectors: { cloud: {} } }, false);
     expect(change.remove).toEqual([]);
   });
