@@ -1,0 +1,166 @@
+// Helpers for reproducing Kubernetes conditions with `docker run` (shared/docs/containers-here.md,
+// "Kubernetes"): script folders, a host folder laid out like a Secret volume, the docker CLI for
+// what testcontainers does not do (stop with a grace period, kill with a signal, exec, a real
+// terminal), and a look inside a running container.
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import fse from 'fs-extra';
+
+/** A folder of test scripts, readable by any uid (it is mounted read-only like a ConfigMap). */
+export function scriptsDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'k6p-k8s-scripts-'));
+  chmodSync(dir, 0o755);
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(dir, name), text);
+    chmodSync(join(dir, name), 0o644);
+  }
+  return dir;
+}
+
+/** A stand-in test script: the directives (test/k6-standin/script.ts) decide how the run goes. */
+export function standinScript(...directives: string[]): string {
+  return `${directives.map((d) => `// standin: ${d}`).join('\n')}\nexport default function () {}\n`;
+}
+
+export function removeDir(dir: string): void {
+  fse.removeSync(dir);
+}
+
+/**
+ * A host folder laid out as kubelet lays out a Secret volume (its AtomicWriter): each key is a
+ * symlink `key -> ..data/key`, `..data` a symlink to a timestamped payload folder. Mounted with
+ * `:ro`, as kubelet mounts Secrets.
+ */
+export function secretVolumeDir(keys: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'k6p-k8s-secret-'));
+  const payload = '..2026_01_01_00_00_00.123';
+  mkdirSync(join(dir, payload));
+  for (const [key, value] of Object.entries(keys)) {
+    writeFileSync(join(dir, payload, key), value);
+    // kubelet's default mode for Secret files.
+    chmodSync(join(dir, payload, key), 0o644);
+  }
+  chmodSync(join(dir, payload), 0o755);
+  symlinkSync(payload, join(dir, '..data'));
+  for (const key of Object.keys(keys)) symlinkSync(`..data/${key}`, join(dir, key));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Everything about a folder tree that a write could change: names, kinds, link targets, modes, bytes, times. */
+export function treeSnapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = join(rel, name);
+      const full = join(dir, path);
+      const st = lstatSync(full);
+      const base = `${path} mode=${st.mode.toString(8)} uid=${st.uid} mtime=${st.mtimeMs} ctime=${st.ctimeMs}`;
+      if (st.isSymbolicLink()) out.push(`${base} -> ${readlinkSync(full)}`);
+      else if (st.isDirectory()) {
+        out.push(`${base}/`);
+        walk(path);
+      } else out.push(`${base} sha256=${createHash('sha256').update(readFileSync(full)).digest('hex')}`);
+    }
+  };
+  walk('.');
+  return out;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The docker CLI
+// ---------------------------------------------------------------------------------------------
+
+export async function docker(args: readonly string[], timeoutMs = 60_000) {
+  return execa('docker', [...args], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+}
+
+/** `docker stop -t N`: SIGTERM (the image's stop signal), SIGKILL after N seconds, as kubelet does. */
+export async function dockerStop(id: string, graceSeconds: number): Promise<number> {
+  const started = Date.now();
+  const result = await docker(['stop', '-t', String(graceSeconds), id], (graceSeconds + 30) * 1000);
+  if (result.exitCode !== 0) throw new Error(`docker stop failed: ${result.stderr}`);
+  return Date.now() - started;
+}
+
+/**
+ * The pids inside a container whose command line contains `needle`, PID 1 and the searching
+ * shell excluded. busybox has no pgrep -f with that precision, so /proc is read directly.
+ */
+export async function pidsIn(id: string, needle: string): Promise<number[]> {
+  const script =
+    'for p in /proc/[0-9]*; do n=${p#/proc/}; [ "$n" = 1 ] && continue; [ "$n" = "$$" ] && continue; ' +
+    'case "$(tr "\\0" " " < "$p/cmdline" 2>/dev/null)" in *"$1"*) echo "$n";; esac; done';
+  const result = await docker(['exec', id, 'sh', '-c', script, 'sh', needle]);
+  if (result.exitCode !== 0) throw new Error(`docker exec failed: ${result.stderr}`);
+  return result.stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+}
+
+/** The command line of the k6 stand-in's interpreter: only the real k6 (behind the wrapper) runs on it. */
+export const STANDIN_K6_PROCESS = '/opt/k6-standin/node/bin/node';
+
+// ---------------------------------------------------------------------------------------------
+// A real terminal
+// ---------------------------------------------------------------------------------------------
+
+export interface TerminalRun {
+  exitCode: number | undefined;
+  /** Everything the terminal showed (stdout and stderr of the container share it). */
+  screen: string;
+  /** How many times the keys were typed. */
+  typed: number;
+}
+
+/**
+ * Runs a command on a real pseudo-terminal, as a user in a shell would: util-linux `script`
+ * allocates the pty and relays what is written to its stdin as typed keys, so `docker run -it`
+ * puts that terminal in raw mode and the container's own terminal turns Ctrl-C into SIGINT for
+ * its foreground process group. `keys` are typed `times` times, `gapMs` apart, `delayMs` after
+ * `when` first appears on the screen.
+ */
+export async function runInTerminal(options: {
+  command: readonly string[];
+  when: RegExp;
+  keys: string;
+  times?: number;
+  delayMs?: number;
+  gapMs?: number;
+  timeoutMs?: number;
+}): Promise<TerminalRun> {
+  const quoted = options.command.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' ');
+  const child = execa('script', ['-qfec', quoted, '/dev/null'], {
+    reject: false,
+    stdin: 'pipe',
+    all: true,
+    timeout: options.timeoutMs ?? 90_000,
+    env: { TERM: 'xterm' },
+  });
+  let screen = '';
+  let typed = 0;
+  let armed = false;
+  const timers: NodeJS.Timeout[] = [];
+  child.all?.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8');
+    if (armed || !options.when.test(screen)) return;
+    armed = true;
+    const times = options.times ?? 1;
+    for (let i = 0; i < times; i++) {
+      timers.push(
+        setTimeout(() => {
+          child.stdin?.write(options.keys);
+          typed++;
+        }, (options.delayMs ?? 300) + i * (options.gapMs ?? 200)),
+      );
+    }
+  });
+  const result = await child;
+  timers.forEach((t) => clearTimeout(t));
+  return { exitCode: result.exitCode, screen: result.all ?? screen, typed };
+}
