@@ -21,6 +21,17 @@ const shapeSchema = z
   })
   .loose();
 
+/**
+ * Only the position from the parser's message: V8 quotes the text around the error, and in a
+ * credential file that text may be the token itself.
+ */
+function whereParsingFailed(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/end of JSON input/i.test(message)) return 'it ends too early, as a truncated file does';
+  const position = /(line \d+ column \d+)/.exec(message) ?? /(position \d+)/.exec(message);
+  return position ? `error at ${position[1]}` : 'unexpected text';
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -38,8 +49,7 @@ export function parseConfigText(text: string): ParsedConfig {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, problem: `it is not valid JSON (${detail})` };
+    return { ok: false, problem: `it is not valid JSON (${whereParsingFailed(error)})` };
   }
   const asObject = objectSchema.safeParse(value);
   if (!asObject.success || value === null || Array.isArray(value)) {
@@ -54,9 +64,55 @@ export function parseConfigText(text: string): ParsedConfig {
   return { ok: true, config: value as ConfigObject, empty: false };
 }
 
-/** Two-space indentation and a final newline, as k6 writes it. */
+/**
+ * Two-space indentation and a final newline, as k6 writes it: the same text as
+ * JSON.stringify(config, null, 2), but without recursion, because Go's encoding/json (k6) reads
+ * nesting 10000 levels deep and JSON.stringify runs out of stack long before that.
+ */
 export function serializeConfig(config: ConfigObject): string {
-  return `${JSON.stringify(config, null, 2)}\n`;
+  return `${stringifyIndented(config)}\n`;
+}
+
+interface Frame {
+  close: string;
+  indent: string;
+  items: [key: string | null, value: unknown][];
+  next: number;
+}
+
+function stringifyIndented(root: unknown): string {
+  const out: string[] = [];
+  const stack: Frame[] = [];
+  const open = (value: unknown, indent: string): void => {
+    if (value === null || typeof value !== 'object') {
+      out.push(JSON.stringify(value) ?? 'null');
+      return;
+    }
+    const isArray = Array.isArray(value);
+    const items: Frame['items'] = isArray
+      ? value.map((item): [null, unknown] => [null, item])
+      : Object.entries(value).filter(([, item]) => item !== undefined && typeof item !== 'function');
+    if (items.length === 0) {
+      out.push(isArray ? '[]' : '{}');
+      return;
+    }
+    out.push(isArray ? '[' : '{');
+    stack.push({ close: isArray ? ']' : '}', indent, items, next: 0 });
+  };
+  open(root, '');
+  for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
+    if (frame.next === frame.items.length) {
+      out.push(`\n${frame.indent}${frame.close}`);
+      stack.pop();
+      continue;
+    }
+    const [key, value] = frame.items[frame.next]!;
+    const inner = `${frame.indent}  `;
+    out.push(`${frame.next > 0 ? ',' : ''}\n${inner}${key === null ? '' : `${JSON.stringify(key)}: `}`);
+    frame.next += 1;
+    open(value, inner);
+  }
+  return out.join('');
 }
 
 export function cloudSection(config: ConfigObject): Record<string, unknown> {

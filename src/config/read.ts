@@ -9,7 +9,7 @@ export type FileState =
   | { kind: 'missing' }
   | { kind: 'directory' }
   | { kind: 'not-regular' }
-  | { kind: 'unreadable'; code: string }
+  | { kind: 'unreadable'; code: string; owner?: number }
   | { kind: 'too-large'; size: number }
   | { kind: 'present'; text: string; uid: number; gid: number; mode: number };
 
@@ -28,7 +28,7 @@ export function readConfigFile(path: string): FileState {
       return isDanglingOrMissing(path);
     }
     if (code === 'EISDIR') return { kind: 'directory' };
-    return { kind: 'unreadable', code };
+    return unreadable(path, code);
   }
   try {
     const stat = fstatSync(fd);
@@ -56,6 +56,15 @@ export function readConfigFile(path: string): FileState {
     return { kind: 'unreadable', code };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Who owns a file we may not read: the message can then name the uid that can. */
+function unreadable(path: string, code: string): FileState {
+  try {
+    return { kind: 'unreadable', code, owner: statSync(path).uid };
+  } catch {
+    return { kind: 'unreadable', code };
   }
 }
 

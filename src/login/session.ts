@@ -78,7 +78,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
         }
         base = parsed.config;
       } else if (current.kind !== 'missing') {
-        log.error(messages.unreadableConfig(plan.place.path, current.kind === 'unreadable' ? current.code : 'EISDIR'));
+        log.error(current.kind === 'unreadable' ? messages.unreadableConfig(plan.place.path, current.code, current.owner) : messages.configNotAFile(plan.place.path));
         return undefined;
       }
       const next = applyCloudChange(base, change);

@@ -182,7 +182,9 @@ function fromCandidateMounts(input: LocateInput): Location | undefined {
 }
 
 function describeKind(mount: ClassifiedMount | undefined): string {
-  return mount ? `a ${mount.kind}${mount.readOnly ? ' (read-only)' : ''}` : 'a volume';
+  if (!mount) return 'a volume';
+  const article = /^[aeiou]/.test(mount.kind) ? 'an' : 'a';
+  return `${article} ${mount.kind}${mount.readOnly ? ' (read-only)' : ''}`;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -91,7 +91,7 @@ export function decide(facts: Facts): Plan {
       case 'too-large':
         return refuse(messages.configTooLarge(persistent.path, state.size), EXIT_INVALID_CONFIG);
       case 'unreadable':
-        return refuse(messages.unreadableConfig(persistent.path, state.code), EXIT_INVALID_CONFIG);
+        return refuse(messages.unreadableConfig(persistent.path, state.code, state.owner), EXIT_INVALID_CONFIG);
     }
   }
 
@@ -105,7 +105,7 @@ export function decide(facts: Facts): Plan {
   const savesSomething = !login.show || login.reset || login.token !== undefined;
   const writable = persistent.writable && !(location.mount?.readOnly ?? false);
   if (savesSomething && !writable) {
-    if (location.mount?.readOnly || state.kind === 'unreadable') return refuse(messages.loginIntoReadOnly(place));
+    if (location.mount?.readOnly) return refuse(messages.loginIntoReadOnly(place));
     return refuse(messages.loginIntoUnwritable(place, facts.uid, facts.gid));
   }
   if (savesSomething && location.mount?.kind === 'anonymous-volume') {

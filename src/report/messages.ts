@@ -11,7 +11,7 @@ export interface Place {
   mount?: ClassifiedMount | undefined;
 }
 
-export function describePlace(place: Place): string {
+export function describePlace(place: Place, options: { readOnlyNote?: boolean } = {}): string {
   const mount = place.mount;
   const via =
     place.source === 'flag'
@@ -23,7 +23,8 @@ export function describePlace(place: Place): string {
           : '';
   if (!mount) return `${place.path}${via}, in the container's own file system`;
   const kind = describeMount(mount);
-  return `${place.path}${via}, on ${kind}${mount.readOnly ? ' (read-only)' : ''}`;
+  const note = mount.readOnly && options.readOnlyNote !== false ? ' (read-only)' : '';
+  return `${place.path}${via}, on ${kind}${note}`;
 }
 
 export function describeMount(mount: ClassifiedMount): string {
@@ -55,11 +56,11 @@ export const messages = {
     `Mount a volume at /config to keep it, e.g. \`${VOLUME_FIX} cloud login --token <token>\`, and later runs with the same volume use it with no flag.`,
 
   loginIntoAnonymousVolume: (path: string) =>
-    `warning: ${path} is on an anonymous volume; \`docker run --rm\` deletes it when the container exits, and the login with it. ` +
+    `warning: ${path} is on an anonymous (unnamed) volume. If it comes from \`-v /config\` without a name, \`docker run --rm\` deletes it when the container exits, and the login with it. ` +
     `Name the volume instead (\`${VOLUME_FIX}\`) so the next container finds the login.`,
 
   loginIntoReadOnly: (place: Place) =>
-    `error: cannot save the k6 Cloud login: ${describePlace(place)} is read-only. Nothing was changed. ` +
+    `error: cannot save the k6 Cloud login: ${describePlace(place, { readOnlyNote: false })} is read-only. Nothing was changed. ` +
     `Mount the volume read-write for the login (drop \`:ro\` / \`readOnly: true\`), or log in once with a writable volume and mount it read-only for runs only. ` +
     `A Kubernetes Secret is always read-only: put the token in the Secret itself, or use K6_CLOUD_TOKEN / K6_CLOUD_TOKEN_FILE.`,
 
@@ -71,8 +72,16 @@ export const messages = {
     `error: the k6 config file ${path} cannot be used: ${problem}. k6 was not started and the file was left exactly as it is. ` +
     `Fix or remove that file (a valid one is a JSON object such as {"collectors":{"cloud":{"token":"..."}}}), then run the command again.`,
 
-  unreadableConfig: (path: string, code: string) =>
-    `error: the k6 config file ${path} cannot be read (${code}): ${fixForCode(code, path)} k6 was not started and nothing was changed.`,
+  unreadableConfig: (path: string, code: string, owner?: number) => {
+    const uid = process.getuid?.();
+    if ((code === 'EACCES' || code === 'EPERM') && owner !== undefined && owner !== uid) {
+      return (
+        `error: the k6 config file ${path} belongs to uid ${owner} and only that user may read it (a credential is kept mode 0600); this container runs as uid ${uid ?? '?'}. ` +
+        `k6 was not started and nothing was changed. Run every container or Job that shares this volume as uid ${owner} (\`docker run --user ${owner}\`, Kubernetes \`runAsUser: ${owner}\`), or delete the file and log in again as uid ${uid ?? '?'}.`
+      );
+    }
+    return `error: the k6 config file ${path} cannot be read (${code}): ${fixForCode(code, path)} k6 was not started and nothing was changed.`;
+  },
 
   configNotAFile: (path: string) =>
     `error: ${path} is a directory (or another non-file), where the k6 config file should be. k6 was not started and nothing was changed. ` +

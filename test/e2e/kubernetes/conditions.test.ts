@@ -203,8 +203,11 @@ describe('a PVC shared by a login Job and run Jobs of different users', () => {
     cloud.clear();
     const ran = await k6(cloudRun, { user: OPENSHIFT_USER, mounts: [configMount(volume, 'ro'), scriptsMount()] });
     expect(ran.exitCode).toBe(104);
-    expect(ran.stderr).toMatch(/k6-persist: error: the k6 config file \/config\/config\.json cannot be read \(EACCES\)/);
-    expect(ran.stderr).toContain('uid 1000680000');
+    // The fix names the uid that owns the file, for both ways out.
+    expect(ran.stderr).toMatch(/k6-persist: error: the k6 config file \/config\/config\.json belongs to uid 12345 and only that user may read it/);
+    expect(ran.stderr).toContain('this container runs as uid 1000680000');
+    expect(ran.stderr).toContain('runAsUser: 12345');
+    expect(ran.stderr).toContain('delete the file and log in again as uid 1000680000');
     expect(ran.stderr).toContain('k6 was not started and nothing was changed');
     expect(cloud.requests()).toEqual([]);
   });
@@ -214,16 +217,10 @@ describe('a PVC shared by a login Job and run Jobs of different users', () => {
     cloud.clear();
     const relogin = await k6(login(TOKEN_B), { user: OPENSHIFT_USER, readOnlyRoot: true, tmpfs: { '/tmp': 'rw,size=16m' }, mounts: [configMount(volume)] });
     expect(relogin.exitCode).toBe(104);
-    expect(relogin.stderr).toMatch(/cannot be read \(EACCES\)/);
+    expect(relogin.stderr).toMatch(/belongs to uid 12345 and only that user may read it/);
     expect(cloud.requests()).toEqual([]);
     const after = await configOnVolume(volume);
     expect(after).toEqual(before);
     expect(JSON.parse(after.text)).toMatchObject({ collectors: { cloud: { token: TOKEN_A, stackID: STACK.stackId } } });
   });
-
-  // Reported to the wrapper's owner: the message above says the uid "may not write there" and
-  // suggests `--user "$(id -u):$(id -g)"` or a named volume, but the file IS on a named volume
-  // and the problem is reading a file another uid saved 0600. A clear message would name the
-  // owning uid and say to run every Job sharing the volume as that uid (Kubernetes runAsUser).
-  test.todo('the refusal names the uid that owns config.json and says to run every Job on the volume as that uid');
 });

@@ -73,3 +73,28 @@ describe('cloudSection', () => {
     expect(cloudSection({ collectors: { influxdb: {} } })).toEqual({});
   });
 });
+
+describe('serializeConfig on what JSON.stringify cannot handle', () => {
+  it('writes a config nested 9000 levels deep (k6 reads up to 10000)', () => {
+    const depth = 9000;
+    const text = `{"deep":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    const parsed = parseConfigText(text);
+    expect(parsed.ok).toBe(true);
+    const written = parsed.ok ? serializeConfig(parsed.config) : '';
+    expect(written.replace(/\s+/g, '')).toBe(text);
+    expect(written.split('\n')[1]).toBe('  "deep": {');
+  });
+
+  it('matches JSON.stringify(x, null, 2) on arrays, empty containers, strings and numbers', () => {
+    const value = { a: [1, 'two', null, true, [], {}, [{ b: 'c"\n' }]], e: {}, f: -0.5, g: 'ü' };
+    expect(serializeConfig(value)).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  });
+});
+
+describe('parse errors never quote the file', () => {
+  it.each([['tok_SECRET_1234567890abcdef'], ['"tok_SECRET_1234567890abcdef'], ['{"token": tok_SECRET_1234567890abcdef}']])('%s', (text) => {
+    const result = parseConfigText(text);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problem).not.toMatch(/SECRET|tok_|abcdef/);
+  });
+});
