@@ -27,15 +27,24 @@ function codeOf(error: unknown): string {
 }
 
 function tryAcquire(lockPath: string): boolean {
+  let fd: number;
   try {
-    const fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    writeSync(fd, `${process.pid} ${new Date().toISOString()}\n`);
-    closeSync(fd);
-    return true;
+    fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (error) {
     if (codeOf(error) === 'EEXIST') return false;
     throw error;
   }
+  try {
+    // Who holds it, for a person looking at a lock that will not go away.
+    writeSync(fd, `${process.pid} ${new Date().toISOString()}\n`);
+  } catch (error) {
+    // A full volume: the lock file exists but the save cannot succeed; leave nothing behind.
+    closeSync(fd);
+    unlinkSync(lockPath);
+    throw error;
+  }
+  closeSync(fd);
+  return true;
 }
 
 function removeIfStale(lockPath: string, now: number): void {
