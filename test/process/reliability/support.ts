@@ -1,0 +1,64 @@
+// Helpers for the host-level reliability tests: the real bundle (../support.ts) in front of
+// fake-k6-login.mjs, each run in a scratch tree of its own (volume, HOME, TMPDIR), so a test can
+// assert that nothing at all is left behind.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import fse from 'fs-extra';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { baseEnv, scratch } from '../support.ts';
+
+export const loginFake = join(dirname(fileURLToPath(import.meta.url)), 'fake-k6-login.mjs');
+// git does not always keep the executable bit of a new file; the wrapper execs it directly.
+chmodSync(loginFake, 0o755);
+
+export interface Sandbox {
+  root: string;
+  vol: string;
+  home: string;
+  /** TMPDIR of the wrapper: where its staging directories go. */
+  tmp: string;
+  config: string;
+  env: Record<string, string>;
+}
+
+const made: string[] = [];
+
+/** Removes every sandbox this test file made (call from afterAll; some hold 10+ MB files). */
+export function removeSandboxes(): void {
+  for (const root of made.splice(0)) fse.removeSync(root);
+}
+
+/** A volume directory (K6_PERSIST_DIR), a HOME and a private TMPDIR. */
+export function sandbox(prefix = 'k6p-rel-'): Sandbox {
+  const root = scratch(prefix);
+  made.push(root);
+  const vol = join(root, 'vol');
+  const home = join(root, 'home');
+  const tmp = join(root, 'tmp');
+  for (const dir of [vol, home, tmp]) mkdirSync(dir);
+  const env = { ...baseEnv(home, join(root, 'report.json')), K6_PERSIST_K6_BIN: loginFake, K6_PERSIST_DIR: vol, TMPDIR: tmp };
+  return { root, vol, home, tmp, config: join(vol, 'config.json'), env };
+}
+
+export function readJson(path: string): Record<string, any> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+}
+
+export function cloudOf(path: string): Record<string, unknown> {
+  return (readJson(path)['collectors']?.['cloud'] ?? {}) as Record<string, unknown>;
+}
+
+export function modeOf(path: string): number {
+  return statSync(path).mode & 0o777;
+}
+
+export function list(dir: string): string[] {
+  return readdirSync(dir).sort();
+}
+
+/** The lines the wrapper itself printed (k6's own output is not the wrapper's to police). */
+export function wrapperLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line.startsWith('k6-persist:'));
+}
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
