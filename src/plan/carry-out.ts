@@ -1,5 +1,5 @@
 // The one place that carries out a plan: prepare the files, then hand over to k6.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigWriteError, createEmptyConfig, replaceFile } from '../config/atomic-write.ts';
@@ -10,7 +10,10 @@ import { messages } from '../report/messages.ts';
 import type { Logger } from '../report/log.ts';
 import { EXIT_GENERIC_ERROR, type Invocation, type Plan, type Prepare } from './types.ts';
 
-function applyPrepare(step: Prepare, k6: Invocation, log: Logger): void {
+/** Directories made only for this k6 run; removed when the wrapper outlives k6. */
+type Scratch = string[];
+
+function applyPrepare(step: Prepare, k6: Invocation, log: Logger, scratch: Scratch): void {
   switch (step.kind) {
     case 'mkdir':
       mkdirSync(step.path, { recursive: true, mode: 0o700 });
@@ -24,6 +27,7 @@ function applyPrepare(step: Prepare, k6: Invocation, log: Logger): void {
     case 'private-home': {
       // Only k6's own scratch files land here; the persistent config is addressed by K6_CONFIG.
       const home = mkdtempSync(join(tmpdir(), 'k6-persist-home-'));
+      scratch.push(home);
       k6.env['HOME'] = home;
       if (step.setXdg) k6.env['XDG_CONFIG_HOME'] = join(home, '.config');
       log.debug(`private HOME for k6: ${home}`);
@@ -32,10 +36,10 @@ function applyPrepare(step: Prepare, k6: Invocation, log: Logger): void {
   }
 }
 
-function prepareAll(plan: Extract<Plan, { kind: 'run' }>, log: Logger): number | undefined {
+function prepareAll(plan: Extract<Plan, { kind: 'run' }>, log: Logger, scratch: Scratch): number | undefined {
   for (const step of plan.prepare) {
     try {
-      applyPrepare(step, plan.k6, log);
+      applyPrepare(step, plan.k6, log, scratch);
     } catch (error) {
       const code = error instanceof ConfigWriteError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
       if (step.kind === 'private-home') {
@@ -57,13 +61,16 @@ export async function carryOut(plan: Plan, log: Logger): Promise<number> {
     return plan.exitCode;
   }
   plan.notices.forEach((line) => log.notice(line));
-  const failed = prepareAll(plan, log);
+  const scratch: Scratch = [];
+  const failed = prepareAll(plan, log, scratch);
   if (failed !== undefined) return failed;
   const { k6 } = plan;
   try {
     if (plan.login) return await runLogin(plan.login, k6, log);
     if (plan.handover === 'exec') {
       log.debug(`exec ${k6.file}`);
+      // After execve nothing of the wrapper is left to clean up: a private HOME stays in the
+      // (container's) temp directory, as k6's own scratch files would.
       handOver(k6.file, k6.argv0, k6.args, k6.env);
     }
     log.debug(`spawn ${k6.file}`);
@@ -75,5 +82,7 @@ export async function carryOut(plan: Plan, log: Logger): Promise<number> {
       return EXIT_GENERIC_ERROR;
     }
     throw error;
+  } finally {
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -105,8 +105,11 @@ export function decide(facts: Facts): Plan {
   const savesSomething = !login.show || login.reset || login.token !== undefined;
   const writable = persistent.writable && !(location.mount?.readOnly ?? false);
   if (savesSomething && !writable) {
-    if (location.mount?.readOnly) return refuse(messages.loginIntoReadOnly(place));
-    return refuse(messages.loginIntoUnwritable(place, facts.uid, facts.gid));
+    if (location.mount?.readOnly || persistent.writeProblem === 'EROFS') return refuse(messages.loginIntoReadOnly(place));
+    if (persistent.writeProblem === 'EACCES' || persistent.writeProblem === 'EPERM' || persistent.writeProblem === undefined) {
+      return refuse(messages.loginIntoUnwritable(place, facts.uid, facts.gid));
+    }
+    return refuse(messages.cannotSave(place, persistent.writeProblem));
   }
   if (savesSomething && location.mount?.kind === 'anonymous-volume') {
     notices.push(messages.loginIntoAnonymousVolume(persistent.path));

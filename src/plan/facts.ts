@@ -2,21 +2,24 @@
 import { accessSync, readFileSync, statSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyseArgs } from '../args/analyse.ts';
-import { readConfigFile } from '../config/read.ts';
+import { readConfigFile, type FileState } from '../config/read.ts';
 import { execveAvailable } from '../handover/exec.ts';
 import { parseMountinfo } from '../mounts/mountinfo.ts';
 import { locateConfig } from '../mounts/locate.ts';
 import type { Settings } from '../settings/env.ts';
 import type { Facts, PersistentFacts } from './types.ts';
 
-function canWrite(path: string): boolean {
+/** Why this process may not write `path` (EACCES, EROFS, ...), or undefined when it may. */
+function writeProblem(path: string): string | undefined {
   try {
     accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'EACCES';
   }
 }
+
+const canWrite = (path: string) => writeProblem(path) === undefined;
 
 function isDirectory(path: string): boolean {
   try {
@@ -26,16 +29,29 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** A directory that does not exist yet is writable when its nearest existing ancestor is. */
-function canCreateIn(dir: string): boolean {
+/** A directory that does not exist yet can be made when its nearest existing ancestor is writable. */
+function createProblem(dir: string): string | undefined {
   let current = dir;
   for (let depth = 0; depth < 64; depth += 1) {
-    if (isDirectory(current)) return canWrite(current);
+    if (isDirectory(current)) return writeProblem(current);
     const parent = dirname(current);
-    if (parent === current) return false;
+    if (parent === current) return 'ENOENT';
     current = parent;
   }
-  return false;
+  return 'ENOENT';
+}
+
+/**
+ * What stands in the way of saving the file, as an errno. The wrapper makes the directories of
+ * the places it chose itself (a volume's k6 subdirectory, K6_PERSIST_DIR), never those of a path
+ * the user typed: a missing directory there is most likely a typo or a missing mount.
+ */
+function saveProblem(path: string, state: FileState, singleFile: boolean, userChose: boolean): string | undefined {
+  // A single file mounted over the path can only be rewritten in place.
+  if (singleFile) return state.kind === 'present' ? writeProblem(path) : 'ENOENT';
+  const dir = dirname(path);
+  if (isDirectory(dir)) return writeProblem(dir); // rename needs the directory, not the old file
+  return userChose ? 'ENOENT' : createProblem(dir);
 }
 
 function readMountinfo(path: string): string {
@@ -66,12 +82,9 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
     const dir = dirname(location.path);
     const state = readConfigFile(location.path);
     const dirExists = isDirectory(dir);
-    const writable = location.singleFile
-      ? state.kind === 'present' && canWrite(location.path)
-      : dirExists
-        ? canWrite(dir) // rename needs the directory, not the old file
-        : canCreateIn(dir);
-    persistent = { path: location.path, state, dirExists, writable };
+    const userChose = location.source === 'flag' || location.source === 'K6_CONFIG';
+    const problem = saveProblem(location.path, state, location.singleFile, userChose);
+    persistent = { path: location.path, state, dirExists, writable: problem === undefined, ...(problem ? { writeProblem: problem } : {}) };
   }
   const home = env['HOME'];
   const homeUsable = home !== undefined && home !== '' && home !== '/' && isDirectory(home) && canWrite(home);

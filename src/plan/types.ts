@@ -30,6 +30,8 @@ export interface PersistentFacts {
   dirExists: boolean;
   /** The file can be created or replaced there (directory writable, or creatable). */
   writable: boolean;
+  /** Why not, as an errno (EACCES, EROFS, ENOENT, ...). */
+  writeProblem?: string;
 }
 
 export type Prepare =

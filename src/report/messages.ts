@@ -56,7 +56,7 @@ export const messages = {
     `Mount a volume at /config to keep it, e.g. \`${VOLUME_FIX} cloud login --token <token>\`, and later runs with the same volume use it with no flag.`,
 
   loginIntoAnonymousVolume: (path: string) =>
-    `warning: ${path} is on an anonymous (unnamed) volume. If it comes from \`-v /config\` without a name, \`docker run --rm\` deletes it when the container exits, and the login with it. ` +
+    `warning: ${path} is on an anonymous volume (one without a name). If it comes from \`-v /config\` without a name, \`docker run --rm\` deletes it when the container exits, and the login with it. ` +
     `Name the volume instead (\`${VOLUME_FIX}\`) so the next container finds the login.`,
 
   loginIntoReadOnly: (place: Place) =>
@@ -101,6 +101,9 @@ export const messages = {
 
   badSettings: (problems: string[]) =>
     `error: k6-persist settings are invalid: ${problems.join('; ')}. k6 was not started. Fix or unset those variables (see the README for each K6_PERSIST_* setting).`,
+
+  cannotSave: (place: Place, code: string) =>
+    `error: cannot save the k6 Cloud login to ${describePlace(place)} (${code}): ${fixForCode(code, place.path)} Nothing was changed.`,
 
   stagingFailed: (code: string) =>
     `error: k6-persist could not create a private working directory for the login (${code}). Nothing was changed. Give the container a writable /tmp (e.g. \`--tmpfs /tmp\`) or set TMPDIR to a writable directory.`,

@@ -180,3 +180,24 @@ describe('decide: logins', () => {
     expect([...plan.notices, ...plan.debug].join('\n')).not.toContain(TOKEN);
   });
 });
+
+describe('decide: why a login cannot be saved', () => {
+  const writeProblem = (code: string) => (f: Facts): Facts => ({ ...f, persistent: { ...f.persistent!, writable: false, writeProblem: code } });
+
+  it('a read-only file system (EROFS) gets the read-only message, not the --user fix', () => {
+    const plan = decide(writeProblem('EROFS')(facts({ argv: ['cloud', 'login', '--token', TOKEN], env: { K6_PERSIST_DIR: '/home/k6/.config/k6' } })));
+    expect(plan.kind === 'refuse' && plan.message).toMatch(/is read-only/);
+    expect(plan.kind === 'refuse' && plan.message).not.toContain('--user');
+  });
+
+  it('a missing directory (ENOENT) says so', () => {
+    const plan = decide(writeProblem('ENOENT')(facts({ argv: ['cloud', 'login', '-c', '/missing/dir/config.json', '--token', TOKEN] })));
+    expect(plan.kind === 'refuse' && plan.message).toMatch(/does not exist/);
+    expect(plan.kind === 'refuse' && plan.message).not.toContain('--user');
+  });
+
+  it('EACCES keeps the --user fix', () => {
+    const plan = decide(writeProblem('EACCES')(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [namedVolume] })));
+    expect(plan.kind === 'refuse' && plan.message).toContain('--user "$(id -u):$(id -g)"');
+  });
+});
