@@ -29,8 +29,14 @@ function ours(stderr: string): string {
 }
 
 /** Parses the sections the scripts below print. */
+/** The lines between `==NAME==` and the next `==...==` marker line (none when the section is empty). */
 function section(stdout: string, name: string): string {
-  return stdout.split(`==${name}==\n`)[1]?.split('\n==')[0] ?? '';
+  const lines = stdout.split('\n');
+  const start = lines.indexOf(`==${name}==`);
+  if (start < 0) return '';
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((line) => /^==[A-Z]+==$/.test(line));
+  return rest.slice(0, end < 0 ? undefined : end).join('\n');
 }
 
 let cloud: E2eCloud;
