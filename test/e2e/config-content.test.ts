@@ -2,11 +2,20 @@
 // would drop, --show and --reset act on the volume, a read-only volume serves runs but refuses
 // logins, and a broken file is reported and left exactly as it was.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ContainerSpec, imageFor, runOnce } from './support/containers.ts';
-import { type E2eCloud, makeToken, masked, startCloud } from './support/cloud.ts';
-import { cloudOf, jsonOf, scriptsDir, seedVolume, show, tokenLeaks, viewFile, wrapperLines } from './support/observe.ts';
+import { type E2eCloud, makeToken, masked } from './support/cloud.ts';
+import {
+  cloudOf,
+  jsonOf,
+  seedVolume,
+  show,
+  tokenLeaks,
+  viewFile,
+  wrapperLines,
+} from './support/observe.ts';
 import { Resources } from './support/resources.ts';
+import { useCloudAndScripts } from './support/lifecycle.ts';
 
 const TOKEN = makeToken('content');
 const OLD_TOKEN = makeToken('oldtoken');
@@ -19,18 +28,9 @@ let cloud: E2eCloud;
 let scripts: string;
 const res = new Resources();
 
-beforeAll(async () => {
-  cloud = await startCloud({ tokens: [TOKEN, OLD_TOKEN], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } });
-  scripts = scriptsDir({ 'test.js': 'export default function () {}\n' });
-});
-afterAll(async () => {
-  await cloud?.close();
-  if (scripts) res.track(scripts);
-  await res.cleanup();
-});
-afterEach(async () => {
-  cloud.clear();
-  await res.cleanup();
+useCloudAndScripts({ tokens: [TOKEN, OLD_TOKEN], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } }, res, (c, s) => {
+  cloud = c;
+  scripts = s;
 });
 
 function container(volume: string, command: string[], extra: Partial<ContainerSpec> = {}, mode: 'rw' | 'ro' = 'rw') {

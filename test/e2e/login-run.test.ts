@@ -2,15 +2,14 @@
 // volume at /config, then run in another container with the same volume and no token anywhere.
 // What proves it: the file in the volume, and the token and stack that reach the mock cloud.
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type K6Version, imageFor, runOnce } from './support/containers.ts';
-import { type E2eCloud, makeToken, masked, startCloud } from './support/cloud.ts';
+import { type E2eCloud, makeToken, masked } from './support/cloud.ts';
 import {
   IMAGE_UID,
   cloudOf,
   dockerRunInteractive,
   jsonOf,
-  scriptsDir,
   show,
   tokenLeaks,
   viewFile,
@@ -18,6 +17,7 @@ import {
   wrapperLines,
 } from './support/observe.ts';
 import { Resources } from './support/resources.ts';
+import { useCloudAndScripts } from './support/lifecycle.ts';
 
 const TOKEN_V2 = makeToken('v2login');
 const TOKEN_V1 = makeToken('v1login');
@@ -32,22 +32,13 @@ let cloud: E2eCloud;
 let scripts: string;
 const res = new Resources();
 
-beforeAll(async () => {
-  cloud = await startCloud({
+useCloudAndScripts({
     tokens: [TOKEN_V2, TOKEN_V1],
     stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } },
     logins: [{ email: EMAIL, password: PASSWORD, token: TOKEN_FROM_PASSWORD }],
-  });
-  scripts = scriptsDir({ 'test.js': 'export default function () {}\n' });
-});
-afterAll(async () => {
-  await cloud?.close();
-  if (scripts) res.track(scripts);
-  await res.cleanup();
-});
-afterEach(async () => {
-  cloud.clear();
-  await res.cleanup();
+  }, res, (c, s) => {
+  cloud = c;
+  scripts = s;
 });
 
 const withVolume = (volume: string) => [{ source: volume, target: '/config' }];

@@ -2,16 +2,15 @@
 // user (with and without --user), a single config.json file, k6's own default directory, and a
 // file the user names with -c / K6_CONFIG. Each case is checked from the host side.
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ContainerSpec, imageFor, runOnce } from './support/containers.ts';
-import { type E2eCloud, makeToken, startCloud } from './support/cloud.ts';
+import { type E2eCloud, makeToken } from './support/cloud.ts';
 import {
   IMAGE_UID,
   cloudOf,
   hostFile,
   jsonOf,
   listDir,
-  scriptsDir,
   show,
   tokenLeaks,
   viewFile,
@@ -19,6 +18,7 @@ import {
   wrapperLines,
 } from './support/observe.ts';
 import { Resources } from './support/resources.ts';
+import { useCloudAndScripts } from './support/lifecycle.ts';
 
 const TOKEN = makeToken('mounts');
 const STACK = 'e2e-mounts';
@@ -32,18 +32,9 @@ let cloud: E2eCloud;
 let scripts: string;
 const res = new Resources();
 
-beforeAll(async () => {
-  cloud = await startCloud({ tokens: [TOKEN], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } });
-  scripts = scriptsDir({ 'test.js': 'export default function () {}\n' });
-});
-afterAll(async () => {
-  await cloud?.close();
-  if (scripts) res.track(scripts);
-  await res.cleanup();
-});
-afterEach(async () => {
-  cloud.clear();
-  await res.cleanup();
+useCloudAndScripts({ tokens: [TOKEN], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } }, res, (c, s) => {
+  cloud = c;
+  scripts = s;
 });
 
 const scriptMount = () => ({ source: scripts, target: '/scripts', mode: 'ro' as const });

@@ -2,11 +2,21 @@
 // wrapper): if these stop failing, the stand-in no longer behaves like k6 and every other e2e
 // test proves less. The last case runs the same recipe on the k6-persist image as the contrast.
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { imageFor, plainImageFor, runOnce } from './support/containers.ts';
-import { type E2eCloud, makeToken, startCloud } from './support/cloud.ts';
-import { cloudOf, hostFile, jsonOf, listDir, scriptsDir, show, tokenLeaks, viewFile, volumeDir } from './support/observe.ts';
+import { type E2eCloud, makeToken } from './support/cloud.ts';
+import {
+  cloudOf,
+  hostFile,
+  jsonOf,
+  listDir,
+  show,
+  tokenLeaks,
+  viewFile,
+  volumeDir,
+} from './support/observe.ts';
 import { Resources } from './support/resources.ts';
+import { useCloudAndScripts } from './support/lifecycle.ts';
 
 const TOKEN = makeToken('problem');
 const STACK = 'e2e-problem';
@@ -18,19 +28,9 @@ let cloud: E2eCloud;
 let scripts: string;
 const res = new Resources();
 
-beforeAll(async () => {
-  cloud = await startCloud({ tokens: [TOKEN], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } });
-  scripts = scriptsDir({ 'test.js': 'export default function () {}\n' });
-});
-afterAll(async () => {
-  await cloud?.close();
-  if (scripts) res.track(scripts);
-  await res.cleanup();
-});
-afterEach(async () => {
-  cloud.clear();
-  // Keep the scripts directory until afterAll; everything else goes now.
-  await res.cleanup();
+useCloudAndScripts({ tokens: [TOKEN], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } }, res, (c, s) => {
+  cloud = c;
+  scripts = s;
 });
 
 describe('plain grafana/k6 stand-in (no wrapper)', () => {

@@ -3,11 +3,18 @@
 // Docker/Kubernetes secret file) is handed to k6 as K6_CLOUD_TOKEN. Every token here is valid
 // in the mock, so the assertions are about WHICH token arrives, not whether one does.
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ContainerSpec, type Mount, imageFor, runOnce } from './support/containers.ts';
-import { type E2eCloud, makeToken, startCloud } from './support/cloud.ts';
-import { hostFile, scriptsDir, seedVolume, show, tokenLeaks, wrapperLines } from './support/observe.ts';
+import { type E2eCloud, makeToken } from './support/cloud.ts';
+import {
+  hostFile,
+  seedVolume,
+  show,
+  tokenLeaks,
+  wrapperLines,
+} from './support/observe.ts';
 import { Resources } from './support/resources.ts';
+import { useCloudAndScripts } from './support/lifecycle.ts';
 
 const STORED = makeToken('stored');
 const FROM_ENV = makeToken('fromenv');
@@ -21,18 +28,9 @@ let cloud: E2eCloud;
 let scripts: string;
 const res = new Resources();
 
-beforeAll(async () => {
-  cloud = await startCloud({ tokens: ALL, stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } });
-  scripts = scriptsDir({ 'test.js': 'export default function () {}\n' });
-});
-afterAll(async () => {
-  await cloud?.close();
-  if (scripts) res.track(scripts);
-  await res.cleanup();
-});
-afterEach(async () => {
-  cloud.clear();
-  await res.cleanup();
+useCloudAndScripts({ tokens: ALL, stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } }, res, (c, s) => {
+  cloud = c;
+  scripts = s;
 });
 
 /** A volume holding a login with the STORED token, as an earlier `cloud login` leaves it. */
