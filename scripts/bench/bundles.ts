@@ -1,0 +1,169 @@
+// The wrapper bundles the benchmark starts on the host: the production build (scripts/build.ts,
+// exactly as the Dockerfile runs it) and variants of it for the start-up options tried (CommonJS
+// instead of ESM, zod/mini instead of zod, a V8 start-up snapshot). Every bundle is written to a
+// directory outside the repository, so it loads without any node_modules.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname, join, parse } from 'node:path';
+import { CJS_BANNER, CJS_DEFINE, type Edit } from './variants/edits.ts';
+
+export const REPO = join(import.meta.dirname, '..', '..');
+
+export interface BundleVariant {
+  name: string;
+  /** The executable the benchmark starts (a shebang file, as /usr/bin/k6 in the image). */
+  wrapper: string;
+  /** The JavaScript file itself (for its size). */
+  file: string;
+  /** Extra environment the variant needs (NODE_COMPILE_CACHE). */
+  env?: Record<string, string>;
+  /** What a maintainer would change to ship it. */
+  change: string;
+  /** A run after the build, untimed: fills the compile cache once. Node writes the cache when it
+   * exits normally, which a process replaced by execve never does: so the priming run spawns. */
+  prime?: { args: string[]; env: Record<string, string> };
+}
+
+function run(file: string, args: readonly string[], env?: Record<string, string>): void {
+  const result = spawnSync(file, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, ...env } });
+  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${result.stderr}${result.error ?? ''}`);
+}
+
+/** A copy of src/ with text edits applied (path under src -> edit). */
+export function copySrc(dest: string, edits?: Record<string, Edit>): void {
+  cpSync(join(REPO, 'src'), dest, { recursive: true });
+  for (const [target, edit] of Object.entries(edits ?? {})) writeFileSync(join(dest, target), edit(readFileSync(join(dest, target), 'utf8')));
+}
+
+/** The production bundle, built by the project's own build script with the interpreter in the
+ * shebang, as in the image. */
+export function buildProduction(outDir: string, nodePath: string): BundleVariant {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'k6-persist.mjs');
+  run(process.execPath, ['scripts/build.ts', '--node-path', nodePath, '--outfile', file]);
+  return { name: 'as built (ESM, zod)', wrapper: file, file, change: 'none: the current build' };
+}
+
+interface EsbuildVariantOptions {
+  name: string;
+  outDir: string;
+  nodePath: string;
+  format: 'esm' | 'cjs';
+  /** Words after the interpreter in the shebang (Linux passes them as ONE argument). */
+  nodeFlag?: string;
+  /** Text edits of src/ files (path under src -> edit). */
+  edits?: Record<string, Edit>;
+  change: string;
+}
+
+/** Same esbuild options as scripts/build.ts, with the format, src/ patches and shebang varied. */
+export async function buildVariant(options: EsbuildVariantOptions): Promise<BundleVariant> {
+  const dir = join(options.outDir, options.name.replace(/[^a-z0-9]+/gi, '-'));
+  mkdirSync(dir, { recursive: true });
+  let srcDir = join(REPO, 'src');
+  if (options.edits) {
+    srcDir = join(dir, 'src');
+    copySrc(srcDir, options.edits);
+  }
+  const file = join(dir, options.format === 'esm' ? 'k6-persist.mjs' : 'k6-persist.cjs');
+  const shebang = `#!${options.nodePath}${options.nodeFlag ? ` ${options.nodeFlag}` : ''}`;
+  await build({
+    entryPoints: [join(srcDir, 'main.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: options.format,
+    target: 'node22',
+    minify: true,
+    legalComments: 'eof',
+    nodePaths: [join(REPO, 'node_modules')],
+    ...(options.format === 'cjs' ? { define: CJS_DEFINE } : {}),
+    banner: {
+      js:
+        options.format === 'esm'
+          ? `${shebang}\nimport { createRequire as __k6pCreateRequire } from 'node:module';const require = __k6pCreateRequire(import.meta.url);`
+          : CJS_BANNER(shebang),
+    },
+    logLevel: 'error',
+  });
+  chmodSync(file, 0o755);
+  return { name: options.name, wrapper: file, file, change: options.change };
+}
+
+/** A V8 start-up snapshot of the wrapper path (scripts/bench/variants/snapshot-entry.ts): the
+ * modules are loaded and initialised at build time; a start deserialises the heap. */
+export async function buildSnapshot(options: {
+  name: string;
+  outDir: string;
+  nodePath: string;
+  edits?: Record<string, Edit>;
+  change: string;
+}): Promise<BundleVariant> {
+  const dir = join(options.outDir, options.name.replace(/[^a-z0-9]+/gi, '-'));
+  // A copy of src/ (patched) beside a copy of the entry, at the same relative places as in the repo.
+  const root = join(dir, 'root');
+  copySrc(join(root, 'src'), options.edits);
+  const entryTs = join(root, 'scripts/bench/variants/snapshot-entry.ts');
+  mkdirSync(dirname(entryTs), { recursive: true });
+  copyFileSync(join(REPO, 'scripts/bench/variants/snapshot-entry.ts'), entryTs);
+  const entry = join(dir, 'snapshot-entry.cjs');
+  await build({
+    entryPoints: [entryTs],
+    outfile: entry,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    minify: true,
+    legalComments: 'eof',
+    nodePaths: [join(REPO, 'node_modules')],
+    logLevel: 'error',
+  });
+  const blob = join(dir, 'k6-persist.blob');
+  run(options.nodePath, ['--snapshot-blob', blob, '--build-snapshot', entry]);
+  const wrapper = join(dir, 'k6');
+  // The blob holds the whole heap, so it is what the image would carry instead of the bundle.
+  writeFileSync(wrapper, `#!${options.nodePath} --snapshot-blob=${blob}\n`);
+  chmodSync(wrapper, 0o755);
+  return { name: options.name, wrapper, file: blob, change: options.change };
+}
+
+/** NODE_COMPILE_CACHE: V8's code cache for the bundle, filled once (as an image build step would). */
+export function withCompileCache(variant: BundleVariant, cacheDir: string): BundleVariant {
+  return {
+    ...variant,
+    name: `${variant.name} + compile cache`,
+    env: { NODE_COMPILE_CACHE: cacheDir },
+    change: `${variant.change}; ENV NODE_COMPILE_CACHE=<dir>, filled at image build by one run as the image's user with K6_PERSIST_HANDOVER=spawn`,
+    prime: { args: ['version'], env: { K6_PERSIST_HANDOVER: 'spawn' } },
+  };
+}
+
+export function fileSize(path: string): number {
+  return statSync(path).size;
+}
+
+/** Every module specifier a bundle imports or requires, and those that are not Node built-ins. */
+export function externalImports(path: string): { all: string[]; nonBuiltin: string[] } {
+  const text = readFileSync(path, 'utf8');
+  const found = new Set<string>();
+  const patterns = [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g, /^\s*import\s*["']([^"']+)["']/gm];
+  for (const pattern of patterns) for (const match of text.matchAll(pattern)) if (match[1]) found.add(match[1]);
+  const all = [...found].sort();
+  return { all, nonBuiltin: all.filter((s) => !isBuiltin(s)) };
+}
+
+/** node_modules directories Node's resolution could reach from a file (there should be none). */
+export function reachableNodeModules(file: string): string[] {
+  const hits: string[] = [];
+  let dir = dirname(file);
+  const root = parse(dir).root;
+  for (;;) {
+    if (existsSync(join(dir, 'node_modules'))) hits.push(join(dir, 'node_modules'));
+    if (dir === root) break;
+    dir = dirname(dir);
+  }
+  return hits;
+}

@@ -1,0 +1,148 @@
+// Variant images of proposed changes (`npm run bench -- --variants`): each is the project's own
+// Dockerfile, build script and src/ copied into a temporary build context with the change applied
+// by exact text edits (scripts/bench/variants/edits.ts: the benchmark fails if the text it edits is
+// gone, rather than measure something else), built the way scripts/build-images.sh builds the test
+// images on this machine (host network for RUN steps, the proxy's CA as the `ca` secret), on the
+// same local base images.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { copySrc, REPO } from './bundles.ts';
+import type { Fixtures, Images } from './container.ts';
+import { docker, imageId, imageSize } from './docker.ts';
+import { alternate, type Command, type Series } from './measure.ts';
+import { CJS_BUILD_EDIT, CJS_DOCKERFILE_EDIT, type Edit, LAZY_BUILTIN_EDITS, replaceOnce, ZOD_MINI_EDITS } from './variants/edits.ts';
+
+export interface BuiltVariant {
+  label: string;
+  ref: string;
+  id: string;
+  bytes: number;
+  change: string;
+}
+
+interface VariantSpec {
+  label: string;
+  tag: string;
+  change: string;
+  /** src/ files edited: path under src -> edit. */
+  srcEdits?: Record<string, Edit>;
+  buildTs?: Edit;
+  dockerfile?: Edit;
+}
+
+/** Dockerfile -> NODE_COMPILE_CACHE, filled at build time by one run of the wrapper. Node keeps one
+ * cache directory per uid and writes it only on a normal exit (never after execve), so the priming
+ * run is made as the image's user, with K6_PERSIST_HANDOVER=spawn. */
+function compileCacheDockerfile(text: string, bundleName: string): string {
+  return replaceOnce(
+    text,
+    'ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6\n',
+    'ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6\n' +
+      'ENV NODE_COMPILE_CACHE=/usr/libexec/k6-persist/compile-cache\n' +
+      'RUN mkdir -p /usr/libexec/k6-persist/compile-cache && chown 12345:12345 /usr/libexec/k6-persist/compile-cache\n' +
+      'USER 12345\n' +
+      `RUN K6_PERSIST_HANDOVER=spawn /usr/libexec/k6-persist/${bundleName} version >/dev/null && ls /usr/libexec/k6-persist/compile-cache/*/* >/dev/null\n` +
+      'USER root\n',
+    'Dockerfile',
+  );
+}
+
+export const VARIANTS: VariantSpec[] = [
+  {
+    label: 'zod/mini',
+    tag: 'zod-mini',
+    change: "src/settings/env.ts and src/config/document.ts on 'zod/mini' (ZOD_MINI_EDITS in scripts/bench/variants/edits.ts)",
+    srcEdits: ZOD_MINI_EDITS,
+  },
+  {
+    label: 'zod/mini + CommonJS + lazy built-ins',
+    tag: 'zod-mini-cjs-lazy',
+    change:
+      'zod/mini; node:crypto and node:child_process loaded on first use (process.getBuiltinModule); scripts/build.ts builds dist/k6-persist.cjs (format cjs) and the Dockerfile ships it',
+    srcEdits: { ...ZOD_MINI_EDITS, ...LAZY_BUILTIN_EDITS },
+    buildTs: CJS_BUILD_EDIT,
+    dockerfile: CJS_DOCKERFILE_EDIT,
+  },
+  {
+    label: 'zod/mini + CommonJS + lazy built-ins + compile cache',
+    tag: 'zod-mini-cjs-lazy-cache',
+    change: 'as above, plus ENV NODE_COMPILE_CACHE filled by one run as uid 12345 at build time',
+    srcEdits: { ...ZOD_MINI_EDITS, ...LAZY_BUILTIN_EDITS },
+    buildTs: CJS_BUILD_EDIT,
+    dockerfile: (t) => compileCacheDockerfile(CJS_DOCKERFILE_EDIT(t), 'k6-persist.cjs'),
+  },
+];
+
+function caBundle(): string | undefined {
+  for (const candidate of [process.env['K6_PERSIST_CA_BUNDLE'], '/etc/ssl/certs/ca-certificates.crt']) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** A variant must still do the image's job: version, a run that finds the volume, status. */
+function smokeCheck(ref: string, fixtures: Fixtures): void {
+  const volume = ['-v', `${fixtures.volume}:/config`, '-v', `${fixtures.scriptsDir}:/scripts:ro`];
+  const checks: Array<{ args: string[]; expect: RegExp; quietStderr: boolean }> = [
+    { args: [ref, 'version'], expect: /k6 v/, quietStderr: true },
+    { args: [...volume, ref, 'run', '/scripts/one.js'], expect: /iterations/, quietStderr: true },
+    { args: [...volume, '--entrypoint', 'k6-persist', ref, 'status'], expect: /\/config\/config\.json/, quietStderr: false },
+  ];
+  for (const check of checks) {
+    const result = spawnSync('docker', ['run', '--rm', '--network', 'none', ...check.args], { encoding: 'utf8', timeout: 120_000 });
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    if (result.status !== 0 || !check.expect.test(output) || (check.quietStderr && /k6-persist|warning/i.test(result.stderr ?? ''))) {
+      throw new Error(`${ref}: \`${check.args.slice(check.args.indexOf(ref) + 1).join(' ')}\` does not behave (exit ${result.status}): ${output.slice(-1500)}`);
+    }
+  }
+}
+
+export async function buildVariantImages(
+  fixtures: Fixtures,
+  dir: string,
+  log: (text: string) => void,
+  baseRef = 'k6-persist-standin/k6:2.2.0',
+  nodeRef = 'k6-persist-standin/node:24',
+): Promise<BuiltVariant[]> {
+  const built: BuiltVariant[] = [];
+  const ca = caBundle();
+  for (const spec of VARIANTS) {
+    const ctx = join(dir, spec.tag);
+    mkdirSync(ctx, { recursive: true });
+    for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.ts', '.dockerignore']) {
+      mkdirSync(dirname(join(ctx, f)), { recursive: true });
+      copyFileSync(join(REPO, f), join(ctx, f));
+    }
+    copySrc(join(ctx, 'src'), spec.srcEdits);
+    if (spec.buildTs) writeFileSync(join(ctx, 'scripts/build.ts'), spec.buildTs(readFileSync(join(REPO, 'scripts/build.ts'), 'utf8')));
+    let dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+    if (spec.dockerfile) dockerfile = spec.dockerfile(dockerfile);
+    writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
+    const ref = `k6p-bench-variant:${spec.tag}`;
+    log(`building variant image ${ref}`);
+    const args = [
+      'buildx', 'build', '--load', '--network', 'host', '--progress', 'plain',
+      '--build-arg', `K6_IMAGE=${baseRef}`, '--build-arg', `NODE_IMAGE=${nodeRef}`,
+      ...(ca ? ['--secret', `id=ca,src=${ca}`] : []),
+      '-t', ref, ctx,
+    ];
+    const result = spawnSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+    writeFileSync(join(ctx, 'build.log'), `${result.stdout ?? ''}${result.stderr ?? ''}`);
+    if (result.status !== 0) {
+      throw new Error(`building ${ref} failed (exit ${result.status}, ${result.error ?? ''}):\n${`${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-3000)}`);
+    }
+    smokeCheck(ref, fixtures);
+    built.push({ label: spec.label, ref, id: imageId(ref), bytes: imageSize(ref), change: spec.change });
+  }
+  return built;
+}
+
+export function variantWall(images: Images, built: BuiltVariant[], rounds: number): Series[] {
+  const cmd = (label: string, id: string): Command => ({ label, file: 'docker', args: ['run', '--rm', '--network', 'none', id, 'version'], env: process.env });
+  return alternate([cmd('plain', images.base), cmd('k6-persist as built', images.image), ...built.map((b) => cmd(b.label, b.id))], { rounds, warmup: 2 });
+}
+
+export function removeVariantImages(built: BuiltVariant[]): void {
+  for (const b of built) docker(['image', 'rm', '-f', b.ref], { okCodes: [0, 1] });
+}
