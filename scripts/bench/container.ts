@@ -34,7 +34,11 @@ export interface Fixtures {
 export function writeScripts(dir: string, memSeconds: number): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'one.js'), 'export default function () {}\n');
-  writeFileSync(join(dir, 'mem.js'), `// standin: duration=${memSeconds}s\nexport default function () {}\n`);
+  // The directive drives the stand-in (which runs no JavaScript); the options drive a real k6.
+  writeFileSync(
+    join(dir, 'mem.js'),
+    `import { sleep } from 'k6';\n// standin: duration=${memSeconds}s\nexport const options = { vus: 1, duration: '${memSeconds}s' };\nexport default function () {\n  sleep(0.5);\n}\n`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
