@@ -132,19 +132,20 @@ export function cgroupPids(dir: string): number[] {
 export function readProcess(pid: number): ProcessSample | undefined {
   const status = readText(`/proc/${pid}/status`);
   if (status === undefined) return undefined;
+  // A process caught while it exits (zombie, or its memory already gone) is not a running process.
+  if (/^State:\s+[ZX]/m.test(status)) return undefined;
   let exe = '?';
   try {
     exe = readlinkSync(`/proc/${pid}/exe`);
-  } catch {
-    // a zombie or a process that just exited
+  } catch (error) {
+    // Not allowed to look (not root): keep the process. Gone (ENOENT): it was exiting.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') return undefined;
   }
   const rss = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  return {
-    pid,
-    exe,
-    cmdline: (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' '),
-    rssKb: rss ? Number(rss[1]) : 0,
-  };
+  const cmdline = (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
+  if (cmdline === '' && !rss) return undefined; // a process whose memory is already released
+  return { pid, exe, cmdline, rssKb: rss ? Number(rss[1]) : 0 };
 }
 
 /** `docker top` as the fallback where the host's /proc or cgroup tree is not visible. */
