@@ -17,7 +17,8 @@ import {
   writeSync,
   constants,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+// Loaded on first use: only a login writes a temp file.
+const randomBytes = (size: number): Buffer => process.getBuiltinModule('node:crypto').randomBytes(size);
 import { basename, dirname, join } from 'node:path';
 
 export const CONFIG_FILE_MODE = 0o600;

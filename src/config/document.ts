@@ -1,6 +1,6 @@
 // The k6 config file as data: parse text into a JSON object or say precisely why not.
 // Pure: the caller reads and writes bytes.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export type ConfigObject = Record<string, unknown>;
 
@@ -12,14 +12,9 @@ const objectSchema = z.record(z.string(), z.unknown());
 
 // k6 rejects a document whose `collectors` or `collectors.cloud` is not an object, and a merge
 // into such a document could only lose data, so both count as unparseable.
-const shapeSchema = z
-  .object({
-    collectors: z
-      .record(z.string(), z.unknown())
-      .and(z.object({ cloud: objectSchema.optional() }))
-      .optional(),
-  })
-  .loose();
+const shapeSchema = z.looseObject({
+  collectors: z.optional(z.intersection(z.record(z.string(), z.unknown()), z.object({ cloud: z.optional(objectSchema) }))),
+});
 
 /**
  * Only the position from the parser's message: V8 quotes the text around the error, and in a

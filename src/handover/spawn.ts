@@ -7,7 +7,6 @@
 // out of the terminal's process group: every signal then arrives at the wrapper only, and the
 // wrapper forwards each one once. k6 keeps the terminal as stdin, so prompts still work: reading
 // from a terminal that is not one's controlling terminal raises no SIGTTIN.
-import { spawn } from 'node:child_process';
 import { FORWARDED_SIGNALS, exitCodeForSignal } from './signals.ts';
 
 export interface ChildOutcome {
@@ -24,7 +23,8 @@ export interface SpawnRequest {
 
 export function runChild(request: SpawnRequest): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(request.file, request.args, {
+    // Loaded here, not at start: only a login and the spawn fallback run k6 as a child.
+    const child = process.getBuiltinModule('node:child_process').spawn(request.file, request.args, {
       argv0: request.argv0,
       env: request.env,
       stdio: 'inherit',

@@ -1,6 +1,5 @@
 // `k6-persist status`: where the login lives and what is in it, without starting a test.
 // A separate program name (not a k6 subcommand or flag) can never collide with k6's own CLI.
-import { spawnSync } from 'node:child_process';
 import yargs from 'yargs';
 import { parseConfigText } from '../config/document.ts';
 import { maskToken } from '../config/mask.ts';
@@ -25,7 +24,7 @@ export interface StatusReport {
 }
 
 function k6Version(binary: string): string | null {
-  const result = spawnSync(binary, ['version'], { encoding: 'utf8', timeout: 10_000 });
+  const result = process.getBuiltinModule('node:child_process').spawnSync(binary, ['version'], { encoding: 'utf8', timeout: 10_000 });
   if (result.status !== 0 || typeof result.stdout !== 'string') return null;
   return result.stdout.trim().split('\n')[0] ?? null;
 }

@@ -1,19 +1,22 @@
 // The wrapper's own settings. They are environment variables named K6_PERSIST_* only, so k6's
 // argument space stays untouched and any flag k6 gains later passes through.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-const flag = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .transform((value, context) => {
+// zod/mini has no messages of its own: the English ones, as full zod configures them.
+z.config(en());
+
+const flag = z.pipe(
+  z.string().check(z.trim(), z.toLowerCase()),
+  z.transform((value: string, context) => {
     if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
     if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-    context.addIssue({ code: 'custom', message: 'use 1 or 0' });
+    context.issues.push({ code: 'custom', message: 'use 1 or 0', input: value });
     return z.NEVER;
-  });
+  }),
+);
 
-const absolutePath = z.string().refine((value) => value.startsWith('/'), 'must be an absolute path');
+const absolutePath = z.string().check(z.refine((value: string) => value.startsWith('/'), 'must be an absolute path'));
 
 export const DEFAULT_K6_BIN = '/usr/libexec/k6-persist/k6';
 
@@ -22,13 +25,13 @@ export const PAUSE_POINTS = ['locked', 'write', 'sync', 'rename', 'in-place', 'v
 export type PausePoint = (typeof PAUSE_POINTS)[number];
 
 const settingsSchema = z.object({
-  K6_PERSIST_K6_BIN: absolutePath.default(DEFAULT_K6_BIN),
-  K6_PERSIST_DIR: absolutePath.optional(),
-  K6_PERSIST_QUIET: flag.default(false),
-  K6_PERSIST_DEBUG: flag.default(false),
-  K6_PERSIST_HANDOVER: z.enum(['auto', 'exec', 'spawn']).default('auto'),
-  K6_PERSIST_MOUNTINFO: absolutePath.default('/proc/self/mountinfo'),
-  K6_PERSIST_PAUSE_AT: z.enum(PAUSE_POINTS).optional(),
+  K6_PERSIST_K6_BIN: z._default(absolutePath, DEFAULT_K6_BIN),
+  K6_PERSIST_DIR: z.optional(absolutePath),
+  K6_PERSIST_QUIET: z._default(flag, false),
+  K6_PERSIST_DEBUG: z._default(flag, false),
+  K6_PERSIST_HANDOVER: z._default(z.enum(['auto', 'exec', 'spawn']), 'auto'),
+  K6_PERSIST_MOUNTINFO: z._default(absolutePath, '/proc/self/mountinfo'),
+  K6_PERSIST_PAUSE_AT: z.optional(z.enum(PAUSE_POINTS)),
 });
 
 export interface Settings {
