@@ -50,6 +50,7 @@ import { markdownTable, type Table, textTable } from './bench/report.ts';
 import { fmtBytes, fmtMs, fmtSigned, fmtSpread, median, pairedDifference, summarize } from './bench/stats.ts';
 import { buildStartupVariants, measureStartupOptions } from './bench/startup-options.ts';
 import { buildVariantImages, removeVariantImages, variantWall } from './bench/variants.ts';
+import { type Part, PART_CHANGES } from './bench/variants/recipes.ts';
 import { measureWrapperCost, writeFakeK6 } from './bench/wrapper-cost.ts';
 
 /** The Node image the variant images build on (scripts/standin-images.sh). */
@@ -250,6 +251,10 @@ function sizeSection(images: Images, work: string, nodePath: string): void {
   const imageImports = externalImports(fromImage);
   const hostImports = externalImports(hostBundle.file);
   const bundleBytes = fileSize(fromImage);
+  // The same bundle but for the shebang line (the interpreter's path differs)?
+  const body = (file: string) => readFileSync(file, 'utf8').replace(/^#![^\n]*\n/, '');
+  const current = body(fromImage) === body(hostBundle.file);
+  if (!current) log(`WARNING: the image's bundle is not a build of the current src/: rebuild the image (npm run bench -- --build)`);
   raw['size'] = { ...sizes, bundleInImage: bundleBytes, bundleHost: fileSize(hostBundle.file), imports: imageImports.all };
   const rows = [
     ['plain base image', fmtBytes(sizes.baseBytes)],
@@ -258,6 +263,7 @@ function sizeSection(images: Images, work: string, nodePath: string): void {
     ...Object.entries(sizes.added).map(([path, bytes]) => [`  of which ${path}`, fmtBytes(bytes)]),
     ['bundle in the image (one file)', `${fmtBytes(bundleBytes)} (${bundleBytes} B)`],
     ['bundle built here from src/', fmtBytes(fileSize(hostBundle.file))],
+    ['image bundle = build of the current src/', current ? 'yes' : 'NO: the image is stale (--build)'],
     ['imports that are not Node built-ins', imageImports.nonBuiltin.length ? imageImports.nonBuiltin.join(' ') : 'none'],
     ['node_modules directories in the image', sizes.nodeModules.join(' ') || 'none'],
     ['node_modules reachable from the host bundle', reachableNodeModules(hostBundle.file).join(' ') || 'none'],
@@ -429,7 +435,8 @@ async function loginSection(images: Images, fixtures: Fixtures, work: string): P
 
 async function optionsSection(work: string, nodePath: string, fakeK6: string): Promise<void> {
   const errs: Array<{ name: string; error: string }> = [];
-  const variants = await buildStartupVariants(join(work, 'variants'), nodePath, errs);
+  const recipeNotes: string[] = [];
+  const variants = await buildStartupVariants(join(work, 'variants'), nodePath, errs, recipeNotes);
   const persistDir = join(work, 'persist-options');
   mkdirSync(persistDir, { recursive: true });
   const result = await measureStartupOptions({
@@ -466,14 +473,16 @@ async function optionsSection(work: string, nodePath: string, fakeK6: string): P
     rows,
     notes: [
       'RSS in a login: the wrapper\'s resident memory while k6 runs as its child (a login keeps the wrapper to merge the result), 0.5 s into a login to a slow fake k6',
-      ...result.variants.map((v) => `${v.name}: ${v.change}`),
+      ...partLegend(result.variants.map((v) => v.name)),
+      ...recipeNotes,
       ...errs.map((e) => `${e.name}: not measured (${e.error.split('\n')[0]})`),
     ],
   });
 }
 
 async function variantsSection(images: Images, fixtures: Fixtures, work: string): Promise<void> {
-  const built = await buildVariantImages(fixtures, join(work, 'variant-images'), log, values.base, NODE_STANDIN);
+  const recipeNotes: string[] = [];
+  const built = await buildVariantImages(fixtures, join(work, 'variant-images'), log, recipeNotes, values.base, NODE_STANDIN);
   const series = variantWall(images, built, runs);
   raw['variants'] = { images: built, series };
   if (!values.keep) removeVariantImages(built);
@@ -482,8 +491,14 @@ async function variantsSection(images: Images, fixtures: Fixtures, work: string)
     title: `Variant images: docker run --rm IMAGE version (ms; ${runs} alternated rounds; baseline = plain base)`,
     header: COMPARE_HEADER,
     rows: series.filter((s) => s !== base).map((s) => compareRow(s.label, base, s)),
-    notes: built.map((b) => `${b.label}: ${b.change} (image ${fmtBytes(b.bytes)})`),
+    notes: [...built.map((b) => `${b.label}: image ${fmtBytes(b.bytes)}`), ...partLegend(built.map((b) => b.label)), ...recipeNotes],
   });
+}
+
+/** What each part named in the variants' labels changes. */
+function partLegend(labels: string[]): string[] {
+  const parts = (Object.keys(PART_CHANGES) as Part[]).filter((part) => labels.some((label) => label.split(' + ').includes(part)));
+  return parts.map((part) => `${part}: ${PART_CHANGES[part]}`);
 }
 
 await main();

@@ -130,13 +130,13 @@ export async function buildSnapshot(options: {
   return { name: options.name, wrapper, file: blob, change: options.change };
 }
 
-/** NODE_COMPILE_CACHE: V8's code cache for the bundle, filled once (as an image build step would). */
+/** NODE_COMPILE_CACHE: V8's code cache for the bundle, filled by one untimed run first (as an image
+ * build step would). Node writes the cache only on a normal exit, never in a process replaced by
+ * execve, so the priming run spawns k6 instead. */
 export function withCompileCache(variant: BundleVariant, cacheDir: string): BundleVariant {
   return {
     ...variant,
-    name: `${variant.name} + compile cache`,
     env: { NODE_COMPILE_CACHE: cacheDir },
-    change: `${variant.change}; ENV NODE_COMPILE_CACHE=<dir>, filled at image build by one run as the image's user with K6_PERSIST_HANDOVER=spawn`,
     prime: { args: ['version'], env: { K6_PERSIST_HANDOVER: 'spawn' } },
   };
 }

@@ -4,8 +4,8 @@
 // over the current build.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildProduction, buildSnapshot, buildVariant, type BundleVariant, withCompileCache } from './bundles.ts';
-import { LAZY_BUILTIN_EDITS, ZOD_MINI_EDITS } from './variants/edits.ts';
+import { buildProduction, buildSnapshot, buildVariant, type BundleVariant, REPO, withCompileCache } from './bundles.ts';
+import { type Part, PART_CHANGES, resolveRecipe } from './variants/recipes.ts';
 import { SLOW_FAKE_K6, type WrapperMemory, wrapperMemoryDuringLogin, writeFakeK6 } from './wrapper-cost.ts';
 import { alternate, type Command, runOnce, type Series } from './measure.ts';
 
@@ -20,47 +20,63 @@ export interface StartupOptionsResult {
 }
 
 
-export async function buildStartupVariants(outDir: string, nodePath: string, errors: Array<{ name: string; error: string }>): Promise<BundleVariant[]> {
-  const zodMini = ZOD_MINI_EDITS;
-  const zodMiniLazy = { ...ZOD_MINI_EDITS, ...LAZY_BUILTIN_EDITS };
-  const attempts: Array<[string, () => Promise<BundleVariant | BundleVariant[]>]> = [
-    ['as built', async () => {
-      const current = buildProduction(join(outDir, 'current'), nodePath);
-      return [current, withCompileCache(current, join(outDir, 'cache-current'))];
-    }],
-    ['cjs', async () => {
-      const cjs = await buildVariant({ name: 'CommonJS bundle', outDir, nodePath, format: 'cjs', change: 'scripts/build.ts: format cjs, outfile k6-persist.cjs (no ESM loader at start)' });
-      return [cjs, withCompileCache(cjs, join(outDir, 'cache-cjs'))];
-    }],
-    ['zod/mini', async () => {
-      const mini = await buildVariant({ name: 'zod/mini', outDir, nodePath, format: 'esm', edits: zodMini, change: "src/settings/env.ts, src/config/document.ts on 'zod/mini' (ZOD_MINI_EDITS in scripts/bench/variants/edits.ts)" });
-      const miniCjs = await buildVariant({ name: 'zod/mini + CommonJS', outDir, nodePath, format: 'cjs', edits: zodMini, change: 'zod/mini and a CommonJS bundle' });
-      const lazy = await buildVariant({
-        name: 'zod/mini + CommonJS + lazy built-ins',
-        outDir,
-        nodePath,
-        format: 'cjs',
-        edits: zodMiniLazy,
-        change: 'zod/mini, CommonJS, and node:crypto, node:child_process loaded on first use with process.getBuiltinModule (src/config/atomic-write.ts, src/handover/spawn.ts, src/report/status.ts)',
-      });
-      return [mini, miniCjs, lazy, withCompileCache(lazy, join(outDir, 'cache-lazy'))];
-    }],
-    ['flags', async () => [
-      await buildVariant({ name: 'flag --v8-pool-size=0', outDir, nodePath, format: 'esm', nodeFlag: '--v8-pool-size=0', change: 'shebang #!/usr/libexec/k6-persist/node --v8-pool-size=0 (no V8 worker threads)' }),
-      await buildVariant({ name: 'flag --jitless', outDir, nodePath, format: 'esm', nodeFlag: '--jitless', change: 'shebang #!/usr/libexec/k6-persist/node --jitless' }),
-    ]],
-    ['snapshot', async () => [
-      await buildSnapshot({ name: 'V8 snapshot', outDir, nodePath, change: 'a start-up snapshot of the wrapper path built at image build (node --build-snapshot), /usr/bin/k6 = #!node --snapshot-blob=BLOB' }),
-      await buildSnapshot({ name: 'zod/mini + lazy built-ins + V8 snapshot', outDir, nodePath, edits: zodMiniLazy, change: 'zod/mini, lazy built-ins and the start-up snapshot' }),
-    ]],
-  ];
+/** Host variants, each a recipe of parts; the current build first. */
+const RECIPES: Part[][] = [
+  [],
+  ['compile cache'],
+  ['CommonJS'],
+  ['CommonJS', 'compile cache'],
+  ['zod/mini'],
+  ['zod/mini', 'CommonJS'],
+  ['zod/mini', 'lazy built-ins'],
+  ['zod/mini', 'lazy built-ins', 'CommonJS'],
+  ['zod/mini', 'lazy built-ins', 'CommonJS', 'compile cache'],
+  ['flag --v8-pool-size=0'],
+  ['flag --jitless'],
+  ['V8 snapshot'],
+  ['zod/mini', 'lazy built-ins', 'V8 snapshot'],
+];
+
+export async function buildStartupVariants(
+  outDir: string,
+  nodePath: string,
+  errors: Array<{ name: string; error: string }>,
+  notes: string[],
+): Promise<BundleVariant[]> {
   const variants: BundleVariant[] = [];
-  for (const [name, make] of attempts) {
+  const seen = new Set<string>();
+  let productionDir = '';
+  for (const [index, recipe] of RECIPES.entries()) {
+    const resolved = resolveRecipe(REPO, recipe);
+    if (resolved.adopted.length) notes.push(`${recipe.join(' + ')}: ${resolved.adopted.join(', ')} already in src/, so measured as "${resolved.label}"`);
+    if (seen.has(resolved.label)) continue;
+    seen.add(resolved.label);
+    const has = (part: Part) => resolved.parts.includes(part);
+    const dir = join(outDir, `v${index}`);
+    const change = resolved.parts.length ? resolved.parts.map((p) => `${p}: ${PART_CHANGES[p]}`).join('; ') : 'none: the current src/ and scripts/build.ts';
     try {
-      const made = await make();
-      variants.push(...(Array.isArray(made) ? made : [made]));
+      let variant: BundleVariant;
+      if (has('V8 snapshot')) {
+        variant = await buildSnapshot({ name: resolved.label, outDir: dir, nodePath, edits: resolved.edits, change });
+      } else if (Object.keys(resolved.edits).length === 0 && !has('CommonJS') && !resolved.parts.some((p) => p.startsWith('flag '))) {
+        // The production build itself (scripts/build.ts), with or without the compile cache.
+        if (!productionDir) productionDir = join(outDir, 'production');
+        variant = { ...buildProduction(productionDir, nodePath), name: resolved.label, change };
+      } else {
+        const flag = resolved.parts.find((p) => p.startsWith('flag '))?.slice('flag '.length);
+        variant = await buildVariant({
+          name: resolved.label,
+          outDir: dir,
+          nodePath,
+          format: has('CommonJS') ? 'cjs' : 'esm',
+          ...(Object.keys(resolved.edits).length ? { edits: resolved.edits } : {}),
+          ...(flag ? { nodeFlag: flag } : {}),
+          change,
+        });
+      }
+      variants.push(has('compile cache') ? withCompileCache(variant, join(dir, 'compile-cache')) : variant);
     } catch (error) {
-      errors.push({ name, error: String(error).slice(0, 500) });
+      errors.push({ name: resolved.label, error: String(error).slice(0, 500) });
     }
   }
   return variants;

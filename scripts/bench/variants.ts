@@ -11,24 +11,14 @@ import { copySrc, REPO } from './bundles.ts';
 import type { Fixtures, Images } from './container.ts';
 import { docker, imageId, imageSize } from './docker.ts';
 import { alternate, type Command, type Series } from './measure.ts';
-import { CJS_BUILD_EDIT, CJS_DOCKERFILE_EDIT, type Edit, LAZY_BUILTIN_EDITS, replaceOnce, ZOD_MINI_EDITS } from './variants/edits.ts';
+import { CJS_BUILD_EDIT, CJS_DOCKERFILE_EDIT, replaceOnce } from './variants/edits.ts';
+import { type Part, resolveRecipe } from './variants/recipes.ts';
 
 export interface BuiltVariant {
   label: string;
   ref: string;
   id: string;
   bytes: number;
-  change: string;
-}
-
-interface VariantSpec {
-  label: string;
-  tag: string;
-  change: string;
-  /** src/ files edited: path under src -> edit. */
-  srcEdits?: Record<string, Edit>;
-  buildTs?: Edit;
-  dockerfile?: Edit;
 }
 
 /** Dockerfile -> NODE_COMPILE_CACHE, filled at build time by one run of the wrapper. Node keeps one
@@ -48,30 +38,11 @@ function compileCacheDockerfile(text: string, bundleName: string): string {
   );
 }
 
-export const VARIANTS: VariantSpec[] = [
-  {
-    label: 'zod/mini',
-    tag: 'zod-mini',
-    change: "src/settings/env.ts and src/config/document.ts on 'zod/mini' (ZOD_MINI_EDITS in scripts/bench/variants/edits.ts)",
-    srcEdits: ZOD_MINI_EDITS,
-  },
-  {
-    label: 'zod/mini + CommonJS + lazy built-ins',
-    tag: 'zod-mini-cjs-lazy',
-    change:
-      'zod/mini; node:crypto and node:child_process loaded on first use (process.getBuiltinModule); scripts/build.ts builds dist/k6-persist.cjs (format cjs) and the Dockerfile ships it',
-    srcEdits: { ...ZOD_MINI_EDITS, ...LAZY_BUILTIN_EDITS },
-    buildTs: CJS_BUILD_EDIT,
-    dockerfile: CJS_DOCKERFILE_EDIT,
-  },
-  {
-    label: 'zod/mini + CommonJS + lazy built-ins + compile cache',
-    tag: 'zod-mini-cjs-lazy-cache',
-    change: 'as above, plus ENV NODE_COMPILE_CACHE filled by one run as uid 12345 at build time',
-    srcEdits: { ...ZOD_MINI_EDITS, ...LAZY_BUILTIN_EDITS },
-    buildTs: CJS_BUILD_EDIT,
-    dockerfile: (t) => compileCacheDockerfile(CJS_DOCKERFILE_EDIT(t), 'k6-persist.cjs'),
-  },
+/** Image variants as recipes (scripts/bench/variants/recipes.ts): parts src/ has adopted drop out. */
+const IMAGE_RECIPES: Part[][] = [
+  ['zod/mini', 'lazy built-ins'],
+  ['zod/mini', 'lazy built-ins', 'CommonJS'],
+  ['zod/mini', 'lazy built-ins', 'CommonJS', 'compile cache'],
 ];
 
 function caBundle(): string | undefined {
@@ -102,24 +73,33 @@ export async function buildVariantImages(
   fixtures: Fixtures,
   dir: string,
   log: (text: string) => void,
+  notes: string[],
   baseRef = 'k6-persist-standin/k6:2.2.0',
   nodeRef = 'k6-persist-standin/node:24',
 ): Promise<BuiltVariant[]> {
   const built: BuiltVariant[] = [];
   const ca = caBundle();
-  for (const spec of VARIANTS) {
-    const ctx = join(dir, spec.tag);
+  const seen = new Set<string>(['as built']);
+  for (const recipe of IMAGE_RECIPES) {
+    const resolved = resolveRecipe(REPO, recipe);
+    if (resolved.adopted.length) notes.push(`${recipe.join(' + ')}: ${resolved.adopted.join(', ')} already in src/, so it is "${resolved.label}"${seen.has(resolved.label) ? ' (not built twice)' : ''}`);
+    if (seen.has(resolved.label)) continue;
+    seen.add(resolved.label);
+    const has = (part: Part) => resolved.parts.includes(part);
+    const tag = resolved.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    const ctx = join(dir, tag);
     mkdirSync(ctx, { recursive: true });
     for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.ts', '.dockerignore']) {
       mkdirSync(dirname(join(ctx, f)), { recursive: true });
       copyFileSync(join(REPO, f), join(ctx, f));
     }
-    copySrc(join(ctx, 'src'), spec.srcEdits);
-    if (spec.buildTs) writeFileSync(join(ctx, 'scripts/build.ts'), spec.buildTs(readFileSync(join(REPO, 'scripts/build.ts'), 'utf8')));
+    copySrc(join(ctx, 'src'), resolved.edits);
+    if (has('CommonJS')) writeFileSync(join(ctx, 'scripts/build.ts'), CJS_BUILD_EDIT(readFileSync(join(REPO, 'scripts/build.ts'), 'utf8')));
     let dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
-    if (spec.dockerfile) dockerfile = spec.dockerfile(dockerfile);
+    if (has('CommonJS')) dockerfile = CJS_DOCKERFILE_EDIT(dockerfile);
+    if (has('compile cache')) dockerfile = compileCacheDockerfile(dockerfile, has('CommonJS') ? 'k6-persist.cjs' : 'k6-persist.mjs');
     writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
-    const ref = `k6p-bench-variant:${spec.tag}`;
+    const ref = `k6p-bench-variant:${tag}`;
     log(`building variant image ${ref}`);
     const args = [
       'buildx', 'build', '--load', '--network', 'host', '--progress', 'plain',
@@ -133,7 +113,7 @@ export async function buildVariantImages(
       throw new Error(`building ${ref} failed (exit ${result.status}, ${result.error ?? ''}):\n${`${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-3000)}`);
     }
     smokeCheck(ref, fixtures);
-    built.push({ label: spec.label, ref, id: imageId(ref), bytes: imageSize(ref), change: spec.change });
+    built.push({ label: resolved.label, ref, id: imageId(ref), bytes: imageSize(ref) });
   }
   return built;
 }

@@ -9,11 +9,16 @@ import { pathToFileURL } from 'node:url';
 import * as currentDoc from '../../../src/config/document.ts';
 import * as currentEnv from '../../../src/settings/env.ts';
 import { copySrc, REPO } from '../bundles.ts';
-import { LAZY_BUILTIN_EDITS, ZOD_MINI_EDITS } from './edits.ts';
+import { LAZY_BUILTIN_EDITS, pendingEdits, ZOD_MINI_EDITS } from './edits.ts';
 
+const pending = pendingEdits(join(REPO, 'src'), { ...ZOD_MINI_EDITS, ...LAZY_BUILTIN_EDITS });
+if (Object.keys(pending).length === 0) {
+  console.log('src/ has adopted every edit already: nothing to compare');
+  process.exit(0);
+}
 const dir = join(REPO, 'build/bench-equivalence/src');
 rmSync(dir, { recursive: true, force: true });
-copySrc(dir, { ...ZOD_MINI_EDITS, ...LAZY_BUILTIN_EDITS });
+copySrc(dir, pending);
 const editedEnv = (await import(pathToFileURL(join(dir, 'settings/env.ts')).href)) as typeof currentEnv;
 const editedDoc = (await import(pathToFileURL(join(dir, 'config/document.ts')).href)) as typeof currentDoc;
 

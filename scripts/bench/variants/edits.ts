@@ -1,7 +1,14 @@
 // The proposed source changes the benchmark measures, as exact text edits of the project's files
 // (a copy is edited, never the files themselves). Each edit fails loudly when the text it expects
 // is gone, so the benchmark never measures something other than what it reports.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export type Edit = (text: string) => string;
+
+/** An edit that leaves a file alone when its change is already there (src/ may have adopted it). */
+const unless = (alreadyApplied: (text: string) => boolean, edit: Edit): Edit => (text) => (alreadyApplied(text) ? text : edit(text));
+const usesZodMini = (t: string) => t.includes("from 'zod/mini'");
 
 export function replaceOnce(text: string, from: string, to: string, where: string): string {
   const at = text.indexOf(from);
@@ -16,7 +23,7 @@ export function replaceOnce(text: string, from: string, to: string, where: strin
  * class tree at start (~30 ms of CPU here).
  */
 export const ZOD_MINI_EDITS: Record<string, Edit> = {
-  'settings/env.ts': (t) => {
+  'settings/env.ts': unless(usesZodMini, (t) => {
     const where = 'src/settings/env.ts';
     let s = replaceOnce(
       t,
@@ -64,8 +71,8 @@ export const ZOD_MINI_EDITS: Record<string, Edit> = {
     s = s.replaceAll('flag.default(false)', 'z._default(flag, false)');
     if (/(?<!\bz)\.(default|optional|refine|transform)\(/.test(s)) throw new Error(`${where}: a zod method call is left; the zod/mini edit needs updating`);
     return s;
-  },
-  'config/document.ts': (t) => {
+  }),
+  'config/document.ts': unless(usesZodMini, (t) => {
     const where = 'src/config/document.ts';
     let s = replaceOnce(t, "import { z } from 'zod';\n", "import * as z from 'zod/mini';\n", where);
     s = replaceOnce(
@@ -84,7 +91,7 @@ export const ZOD_MINI_EDITS: Record<string, Edit> = {
       where,
     );
     return s;
-  },
+  }),
 };
 
 /**
@@ -93,28 +100,41 @@ export const ZOD_MINI_EDITS: Record<string, Edit> = {
  * an ESM bundle hoists every built-in import to its top, so today every `k6 run` loads both.
  */
 export const LAZY_BUILTIN_EDITS: Record<string, Edit> = {
-  'config/atomic-write.ts': (t) =>
+  'config/atomic-write.ts': unless((t) => !t.includes("from 'node:crypto'"), (t) =>
     replaceOnce(
       t,
       "import { randomBytes } from 'node:crypto';\n",
       "// Loaded on first use: only a login writes a temp file.\nconst randomBytes = (size: number): Buffer => process.getBuiltinModule('node:crypto').randomBytes(size);\n",
       'src/config/atomic-write.ts',
     ),
-  'handover/spawn.ts': (t) =>
+  ),
+  'handover/spawn.ts': unless((t) => !t.includes("from 'node:child_process'"), (t) =>
     replaceOnce(
       replaceOnce(t, "import { spawn } from 'node:child_process';\n", '', 'src/handover/spawn.ts'),
       '    const child = spawn(request.file, request.args, {',
       "    const child = process.getBuiltinModule('node:child_process').spawn(request.file, request.args, {",
       'src/handover/spawn.ts',
     ),
-  'report/status.ts': (t) =>
+  ),
+  'report/status.ts': unless((t) => !t.includes("from 'node:child_process'"), (t) =>
     replaceOnce(
       replaceOnce(t, "import { spawnSync } from 'node:child_process';\n", '', 'src/report/status.ts'),
       "  const result = spawnSync(binary, ['version'],",
       "  const result = process.getBuiltinModule('node:child_process').spawnSync(binary, ['version'],",
       'src/report/status.ts',
     ),
+  ),
 };
+
+/** The edits of a set that would still change the current src/ (the others are adopted already). */
+export function pendingEdits(srcDir: string, edits: Record<string, Edit>): Record<string, Edit> {
+  const pending: Record<string, Edit> = {};
+  for (const [file, edit] of Object.entries(edits)) {
+    const text = readFileSync(join(srcDir, file), 'utf8');
+    if (edit(text) !== text) pending[file] = edit;
+  }
+  return pending;
+}
 
 /** The banner of a CommonJS bundle: the shebang, and import.meta.url (which bundled ESM packages
  * such as yargs use) made from __filename. */
