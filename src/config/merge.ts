@@ -17,8 +17,10 @@ export interface CloudChange {
 
 const isCredential = (key: string) => (CREDENTIAL_KEYS as readonly string[]).includes(key);
 
+/** k6 writes every option it knows, unset ones as null: a null where there was nothing is no change. */
 function changed(was: Record<string, unknown>, key: string, value: unknown): boolean {
-  return !Object.hasOwn(was, key) || !isDeepStrictEqual(was[key], value);
+  if (!Object.hasOwn(was, key)) return value !== null;
+  return !isDeepStrictEqual(was[key], value);
 }
 
 export function diffCloud(before: ConfigObject, after: ConfigObject, reset: boolean): CloudChange {
@@ -35,8 +37,8 @@ export function diffCloud(before: ConfigObject, after: ConfigObject, reset: bool
   const credentialsChanged = reset || CREDENTIAL_KEYS.some((key) => Object.hasOwn(now, key) && changed(was, key, now[key]));
   if (credentialsChanged) {
     for (const key of CREDENTIAL_KEYS) {
-      if (Object.hasOwn(now, key)) set[key] = now[key];
-      else remove.push(key);
+      if (!Object.hasOwn(now, key)) remove.push(key);
+      else if (Object.hasOwn(was, key) || changed(was, key, now[key])) set[key] = now[key];
     }
   }
   // Any other key k6 left out is one it did not know: keep it.

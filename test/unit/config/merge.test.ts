@@ -105,3 +105,17 @@ describe('summarizeCloud', () => {
     expect(summarizeCloud({ collectors: { cloud: { token: '' } } }).token).toBeUndefined();
   });
 });
+
+describe('diffCloud and the nulls k6 writes for every option it knows', () => {
+  it('adds no null for a key the file did not have', () => {
+    const fromK6 = { collectors: { cloud: { token: 'new-token', stackID: null, stackURL: null, timeout: null, name: null } } };
+    // defaultProjectID, absent from k6's credentials, is removed (a no-op here) so that a
+    // concurrent login's project can never stay paired with this login's token.
+    expect(diffCloud({}, fromK6, false)).toEqual({ set: { token: 'new-token' }, remove: ['defaultProjectID'] });
+  });
+
+  it('still applies a null that replaces a value (a reset)', () => {
+    const change = diffCloud({ collectors: { cloud: { token: 't', stackID: 3 } } }, { collectors: { cloud: { token: null, stackID: null } } }, true);
+    expect(change.set).toEqual({ token: null, stackID: null });
+  });
+});
