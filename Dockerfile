@@ -90,14 +90,14 @@ RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
     [ -e /usr/lib/libgcc_s.so.1 ] || cp -a /mnt/lib/libgcc_s.so.1 /usr/lib/; \
     /usr/libexec/k6-persist/node --version >/dev/null; \
     mv /usr/bin/k6 /usr/libexec/k6-persist/k6; \
-    ln -s /usr/libexec/k6-persist/k6-persist.mjs /usr/bin/k6; \
-    ln -s /usr/libexec/k6-persist/k6-persist.mjs /usr/local/bin/k6-persist; \
+    ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/bin/k6; \
+    ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/local/bin/k6-persist; \
     mkdir -p /config /home/k6/.config/k6; \
     chown 12345:0 /config /home/k6/.config /home/k6/.config/k6; \
     chmod 0770 /config /home/k6/.config /home/k6/.config/k6
 
 # Last, because it changes most often. Its shebang is #!/usr/libexec/k6-persist/node.
-COPY --from=build /src/dist/k6-persist.mjs /usr/libexec/k6-persist/k6-persist.mjs
+COPY --from=build /src/dist/k6-persist.cjs /usr/libexec/k6-persist/k6-persist.cjs
 
 # Where the wrapper finds the real k6.
 ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6

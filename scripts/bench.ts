@@ -247,7 +247,7 @@ async function section(name: Section, body: () => unknown): Promise<void> {
 function sizeSection(images: Images, work: string, nodePath: string): void {
   const sizes = imageSizes(images);
   const hostBundle = buildProduction(join(work, 'size-bundle'), nodePath);
-  const fromImage = bundleFromImage(images.image, join(work, 'image-bundle.mjs'));
+  const fromImage = bundleFromImage(images.image, join(work, 'image-bundle.cjs'));
   const imageImports = externalImports(fromImage);
   const hostImports = externalImports(hostBundle.file);
   const bundleBytes = fileSize(fromImage);

@@ -41,9 +41,9 @@ export function copySrc(dest: string, edits?: Record<string, Edit>): void {
  * shebang, as in the image. */
 export function buildProduction(outDir: string, nodePath: string): BundleVariant {
   mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, 'k6-persist.mjs');
+  const file = join(outDir, 'k6-persist.cjs');
   run(process.execPath, ['scripts/build.ts', '--node-path', nodePath, '--outfile', file]);
-  return { name: 'as built (ESM, zod)', wrapper: file, file, change: 'none: the current build' };
+  return { name: 'as built', wrapper: file, file, change: 'none: the current build' };
 }
 
 interface EsbuildVariantOptions {

@@ -97,7 +97,7 @@ export async function buildVariantImages(
     if (has('CommonJS')) writeFileSync(join(ctx, 'scripts/build.ts'), CJS_BUILD_EDIT(readFileSync(join(REPO, 'scripts/build.ts'), 'utf8')));
     let dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
     if (has('CommonJS')) dockerfile = CJS_DOCKERFILE_EDIT(dockerfile);
-    if (has('compile cache')) dockerfile = compileCacheDockerfile(dockerfile, has('CommonJS') ? 'k6-persist.cjs' : 'k6-persist.mjs');
+    if (has('compile cache')) dockerfile = compileCacheDockerfile(dockerfile, 'k6-persist.cjs');
     writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
     const ref = `k6p-bench-variant:${tag}`;
     log(`building variant image ${ref}`);

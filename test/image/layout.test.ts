@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const packageVersion = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-const WRAPPER = '/usr/libexec/k6-persist/k6-persist.mjs';
+const WRAPPER = '/usr/libexec/k6-persist/k6-persist.cjs';
 const REAL_K6 = '/usr/libexec/k6-persist/k6';
 const NODE = '/usr/libexec/k6-persist/node';
 

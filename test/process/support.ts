@@ -13,7 +13,7 @@ let bundlePromise: Promise<string> | undefined;
 /** Builds the bundle once per test file into a private directory (files run in parallel). */
 export function bundle(): Promise<string> {
   bundlePromise ??= (async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'k6p-bundle-')), 'k6-persist.mjs');
+    const out = join(mkdtempSync(join(tmpdir(), 'k6p-bundle-')), 'k6-persist.cjs');
     await execa(process.execPath, ['scripts/build.ts', '--node-path', process.execPath, '--outfile', out], { cwd: root });
     return out;
   })();

@@ -1,6 +1,7 @@
 // Variants as recipes of parts. A source part whose edits src/ has already adopted drops out of
 // the recipe (it would measure the current build again), so the variants follow src/ as it
 // changes: a recipe that becomes identical to another one is skipped with a note.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Edit, LAZY_BUILTIN_EDITS, pendingEdits, ZOD_MINI_EDITS } from './edits.ts';
 
@@ -35,11 +36,20 @@ export interface Resolved {
   adopted: Part[];
 }
 
+/** scripts/build.ts has adopted the CommonJS bundle (CJS_BUILD_EDIT would then find nothing to edit). */
+function buildsCommonJs(repo: string): boolean {
+  return readFileSync(join(repo, 'scripts/build.ts'), 'utf8').includes("format: 'cjs'");
+}
+
 export function resolveRecipe(repo: string, recipe: readonly Part[]): Resolved {
   const parts: Part[] = [];
   const adopted: Part[] = [];
   let edits: Record<string, Edit> = {};
   for (const part of recipe) {
+    if (part === 'CommonJS' && buildsCommonJs(repo)) {
+      adopted.push(part);
+      continue;
+    }
     const sourceEdits = SOURCE_PARTS[part];
     if (!sourceEdits) {
       parts.push(part);

@@ -62,8 +62,8 @@ describe('the image the examples name', () => {
     expect(image.user).toBe(12345);
     expect(image.workdir).toBe('/home/k6');
     expect(JSON.parse(image.entrypoint)).toEqual(['k6']);
-    expect(image.k6OnPath).toBe('/usr/libexec/k6-persist/k6-persist.mjs');
-    expect(dockerfile).toContain(`COPY --from=build /src/dist/k6-persist.mjs ${image.k6OnPath}`);
+    expect(image.k6OnPath).toBe('/usr/libexec/k6-persist/k6-persist.cjs');
+    expect(dockerfile).toContain(`COPY --from=build /src/dist/k6-persist.cjs ${image.k6OnPath}`);
   });
 
   test('every container runs this image, tagged with the k6 version it is built on', () => {
