@@ -1,25 +1,9 @@
 // k6-persist: installed as `k6` in front of the real k6 binary. Gather facts, decide, carry out.
 // Under the name `k6-persist` it is the wrapper's own status command instead.
 import { basename } from 'node:path';
-import { gatherFacts } from './plan/facts.ts';
-import { decide } from './plan/decide.ts';
-import { carryOut } from './plan/carry-out.ts';
+import { runWrapper } from './wrapper.ts';
 import { createLogger } from './report/log.ts';
-import { messages } from './report/messages.ts';
-import { readSettings } from './settings/env.ts';
 import { EXIT_GENERIC_ERROR } from './plan/types.ts';
-
-async function wrapper(argv: string[]): Promise<number> {
-  const settingsResult = readSettings(process.env);
-  if (!settingsResult.ok) {
-    createLogger({ quiet: false, debug: false }).error(messages.badSettings(settingsResult.problems));
-    return EXIT_GENERIC_ERROR;
-  }
-  const settings = settingsResult.settings;
-  const facts = gatherFacts(argv, 'k6', process.env, settings);
-  const log = createLogger({ quiet: settings.quiet || facts.args.quiet, debug: settings.debug });
-  return carryOut(decide(facts), log);
-}
 
 async function main(): Promise<number> {
   const invokedAs = basename(process.argv[1] ?? '');
@@ -28,7 +12,7 @@ async function main(): Promise<number> {
     const { statusCommand } = await import('./report/status.ts');
     return statusCommand(argv);
   }
-  return wrapper(argv);
+  return runWrapper(argv);
 }
 
 main().then(

@@ -1,0 +1,20 @@
+// The wrapper path of k6-persist: settings, facts, one decision, carried out.
+import { gatherFacts } from './plan/facts.ts';
+import { decide } from './plan/decide.ts';
+import { carryOut } from './plan/carry-out.ts';
+import { createLogger } from './report/log.ts';
+import { messages } from './report/messages.ts';
+import { readSettings } from './settings/env.ts';
+import { EXIT_GENERIC_ERROR } from './plan/types.ts';
+
+export async function runWrapper(argv: string[]): Promise<number> {
+  const settingsResult = readSettings(process.env);
+  if (!settingsResult.ok) {
+    createLogger({ quiet: false, debug: false }).error(messages.badSettings(settingsResult.problems));
+    return EXIT_GENERIC_ERROR;
+  }
+  const settings = settingsResult.settings;
+  const facts = gatherFacts(argv, 'k6', process.env, settings);
+  const log = createLogger({ quiet: settings.quiet || facts.args.quiet, debug: settings.debug });
+  return carryOut(decide(facts), log);
+}
