@@ -77,7 +77,7 @@ export async function carryOut(plan: Plan, log: Logger): Promise<number> {
     return (await runChild(k6)).exitCode;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-    if (['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR'].includes(code)) {
+    if (['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR', 'EISDIR'].includes(code)) {
       log.error(messages.k6NotFound(k6.file, code));
       return EXIT_GENERIC_ERROR;
     }

@@ -50,6 +50,30 @@ describe.each(['exec', 'spawn'] as const)('forwarding with hand-over %s', (hando
   });
 });
 
+describe.each(['exec', 'spawn'] as const)('a k6 binary that cannot be started, hand-over %s', (handover) => {
+  it.each([
+    ['missing', 'ENOENT', (dir: string) => join(dir, 'no-such-k6')],
+    ['not executable', 'EACCES', (dir: string) => {
+      const file = join(dir, 'k6');
+      writeFileSync(file, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+      return file;
+    }],
+    ['a directory', 'EISDIR|EACCES', (dir: string) => {
+      const path = join(dir, 'k6-dir');
+      mkdirSync(path, { mode: 0o755 });
+      return path;
+    }],
+  ] as const)('%s: one clear error naming K6_PERSIST_K6_BIN, exit 255, no crash', async (_name, code, make) => {
+    const t = setup();
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_HANDOVER: handover, K6_PERSIST_K6_BIN: make(t.dir) });
+    expect(result.exitCode).toBe(255);
+    expect(result.stderr).toMatch(new RegExp(`cannot be started \\((${code})\\)`));
+    expect(result.stderr).toMatch(/Set K6_PERSIST_K6_BIN/);
+    expect(result.stderr).not.toMatch(/stack trace|internal error/i);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
 describe('exit status when k6 is killed by a signal', () => {
   it.each([
     ['SIGKILL', 137],
