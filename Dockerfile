@@ -74,7 +74,8 @@ USER root
 #  - The real k6 moves to /usr/libexec/k6-persist/k6 and /usr/bin/k6 becomes a symlink to the
 #    wrapper, so every way of starting k6 goes through it: the ENTRYPOINT, a PATH lookup,
 #    Kubernetes `command: ["k6", ...]`, the k6-operator's `sh -c 'command -v k6'`.
-#  - /usr/local/bin/k6-persist is the same program under its own name (its status command).
+#  - /usr/local/bin/k6-persist is the wrapper's own command (its status report), a bundle of its
+#    own so that k6 starts never load it.
 #  - The mount points a user names (/config, and k6's own default directory) exist, owned by the
 #    image's user: Docker fills a new, empty named volume from the image directory it is mounted
 #    over, ownership included, so `-v k6-config:/config` is writable by uid 12345 from the first
@@ -91,13 +92,13 @@ RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
     /usr/libexec/k6-persist/node --version >/dev/null; \
     mv /usr/bin/k6 /usr/libexec/k6-persist/k6; \
     ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/bin/k6; \
-    ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/local/bin/k6-persist; \
+    ln -s /usr/libexec/k6-persist/k6-persist-cli.cjs /usr/local/bin/k6-persist; \
     mkdir -p /config /home/k6/.config/k6; \
     chown 12345:0 /config /home/k6/.config /home/k6/.config/k6; \
     chmod 0770 /config /home/k6/.config /home/k6/.config/k6
 
-# Last, because it changes most often. Its shebang is #!/usr/libexec/k6-persist/node.
-COPY --from=build /src/dist/k6-persist.cjs /usr/libexec/k6-persist/k6-persist.cjs
+# Last, because they change most often. Their shebang is #!/usr/libexec/k6-persist/node.
+COPY --from=build /src/dist/k6-persist.cjs /src/dist/k6-persist-cli.cjs /usr/libexec/k6-persist/
 
 # Where the wrapper finds the real k6.
 ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6

@@ -251,20 +251,25 @@ function sizeSection(images: Images, work: string, nodePath: string): void {
   const imageImports = externalImports(fromImage);
   const hostImports = externalImports(hostBundle.file);
   const bundleBytes = fileSize(fromImage);
+  // The `k6-persist` command: a bundle of its own that no k6 start loads.
+  const cliFromImage = bundleFromImage(images.image, join(work, 'image-cli-bundle.cjs'), 'k6-persist-cli.cjs');
+  const cliBytes = fileSize(cliFromImage);
+  const cliImports = externalImports(cliFromImage);
   // The same bundle but for the shebang line (the interpreter's path differs)?
   const body = (file: string) => readFileSync(file, 'utf8').replace(/^#![^\n]*\n/, '');
   const current = body(fromImage) === body(hostBundle.file);
   if (!current) log(`WARNING: the image's bundle is not a build of the current src/: rebuild the image (npm run bench -- --build)`);
-  raw['size'] = { ...sizes, bundleInImage: bundleBytes, bundleHost: fileSize(hostBundle.file), imports: imageImports.all };
+  raw['size'] = { ...sizes, bundleInImage: bundleBytes, bundleHost: fileSize(hostBundle.file), imports: imageImports.all, cliBundleInImage: cliBytes, cliImports: cliImports.all };
   const rows = [
     ['plain base image', fmtBytes(sizes.baseBytes)],
     ['k6-persist image', fmtBytes(sizes.imageBytes)],
     ['added', `${fmtBytes(sizes.imageBytes - sizes.baseBytes)} (${((sizes.imageBytes / sizes.baseBytes - 1) * 100).toFixed(0)} %)`],
     ...Object.entries(sizes.added).map(([path, bytes]) => [`  of which ${path}`, fmtBytes(bytes)]),
     ['bundle in the image (one file)', `${fmtBytes(bundleBytes)} (${bundleBytes} B)`],
+    ['the k6-persist command (one file, never loaded by k6)', `${fmtBytes(cliBytes)} (${cliBytes} B)`],
     ['bundle built here from src/', fmtBytes(fileSize(hostBundle.file))],
     ['image bundle = build of the current src/', current ? 'yes' : 'NO: the image is stale (--build)'],
-    ['imports that are not Node built-ins', imageImports.nonBuiltin.length ? imageImports.nonBuiltin.join(' ') : 'none'],
+    ['imports that are not Node built-ins', [...imageImports.nonBuiltin, ...cliImports.nonBuiltin].join(' ') || 'none'],
     ['node_modules directories in the image', sizes.nodeModules.join(' ') || 'none'],
     ['node_modules reachable from the host bundle', reachableNodeModules(hostBundle.file).join(' ') || 'none'],
   ];
@@ -276,8 +281,8 @@ function sizeSection(images: Images, work: string, nodePath: string): void {
   });
   targets.push({
     target: 'bundle: one file ≤ 1 MB, loaded without node_modules',
-    measured: `${fmtBytes(bundleBytes)}, non-built-in imports: ${imageImports.nonBuiltin.length}, node_modules in the image: ${sizes.nodeModules.length}`,
-    met: bundleBytes <= 1_000_000 && imageImports.nonBuiltin.length === 0 && sizes.nodeModules.length === 0,
+    measured: `${fmtBytes(bundleBytes)} (the k6-persist command apart: ${fmtBytes(cliBytes)}), non-built-in imports: ${imageImports.nonBuiltin.length + cliImports.nonBuiltin.length}, node_modules in the image: ${sizes.nodeModules.length}`,
+    met: bundleBytes <= 1_000_000 && cliBytes <= 1_000_000 && imageImports.nonBuiltin.length + cliImports.nonBuiltin.length === 0 && sizes.nodeModules.length === 0,
   });
 }
 

@@ -42,7 +42,7 @@ export function copySrc(dest: string, edits?: Record<string, Edit>): void {
 export function buildProduction(outDir: string, nodePath: string): BundleVariant {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'k6-persist.cjs');
-  run(process.execPath, ['scripts/build.ts', '--node-path', nodePath, '--outfile', file]);
+  run(process.execPath, ['scripts/build.ts', '--node-path', nodePath, '--outdir', outDir]);
   return { name: 'as built', wrapper: file, file, change: 'none: the current build' };
 }
 

@@ -251,7 +251,7 @@ export interface SizeFacts {
 
 export function imageSizes(images: Images): SizeFacts {
   const script =
-    'for f in /usr/libexec/k6-persist/node /usr/libexec/k6-persist/k6-persist.cjs /usr/lib/libstdc++.so.6.* /usr/lib/libgcc_s.so.1; do ' +
+    'for f in /usr/libexec/k6-persist/node /usr/libexec/k6-persist/k6-persist.cjs /usr/libexec/k6-persist/k6-persist-cli.cjs /usr/lib/libstdc++.so.6.* /usr/lib/libgcc_s.so.1; do ' +
     '[ -f "$f" ] && [ ! -L "$f" ] && stat -c "%s %n" "$f"; done; true';
   const added: Record<string, number> = {};
   for (const line of docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', images.image, '-c', script]).trim().split('\n')) {
@@ -264,7 +264,8 @@ export function imageSizes(images: Images): SizeFacts {
   return { baseBytes: imageSize(images.base), imageBytes: imageSize(images.image), added, nodeModules };
 }
 
-export function bundleFromImage(image: string, dest: string): string {
-  writeFileSync(dest, docker(['run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, '/usr/libexec/k6-persist/k6-persist.cjs']));
+/** A bundle file copied out of the image: the wrapper (k6-persist.cjs) unless named. */
+export function bundleFromImage(image: string, dest: string, name = 'k6-persist.cjs'): string {
+  writeFileSync(dest, docker(['run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, `/usr/libexec/k6-persist/${name}`]));
   return dest;
 }

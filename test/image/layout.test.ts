@@ -14,6 +14,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const packageVersion = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 const WRAPPER = '/usr/libexec/k6-persist/k6-persist.cjs';
+const CLI = '/usr/libexec/k6-persist/k6-persist-cli.cjs';
 const REAL_K6 = '/usr/libexec/k6-persist/k6';
 const NODE = '/usr/libexec/k6-persist/node';
 
@@ -107,6 +108,7 @@ describe.each(images)('$image', ({ image, k6Version }) => {
         'echo status_link=$(readlink /usr/local/bin/k6-persist)',
         'echo node_on_path=$(command -v node)',
         `echo shebang=$(head -n 1 ${WRAPPER})`,
+        `echo cli_shebang=$(head -n 1 ${CLI})`,
         `[ -x "$K6_PERSIST_K6_BIN" ] && [ ! -L "$K6_PERSIST_K6_BIN" ] && echo real_k6=ok`,
         `echo node_version=$(${NODE} --version)`,
         'echo mnt=$(ls -A /mnt)',
@@ -117,9 +119,10 @@ describe.each(images)('$image', ({ image, k6Version }) => {
     expect(f.get('home')).toBe('/home/k6');
     expect(f.get('k6')).toBe('/usr/bin/k6');
     expect(f.get('k6_link')).toBe(WRAPPER);
-    expect(f.get('status_link')).toBe(WRAPPER);
+    expect(f.get('status_link')).toBe(CLI);
     expect(f.get('node_on_path')).toBe('');
     expect(f.get('shebang')).toBe(`#!${NODE}`);
+    expect(f.get('cli_shebang')).toBe(`#!${NODE}`);
     expect(f.get('real_k6')).toBe('ok');
     expect(f.get('node_version')).toMatch(/^v24\./);
     // The Dockerfile's bind mount leaves nothing behind.

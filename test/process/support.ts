@@ -10,14 +10,25 @@ export const fakeK6 = join(root, 'test/process/fake-k6.mjs');
 
 let bundlePromise: Promise<string> | undefined;
 
-/** Builds the bundle once per test file into a private directory (files run in parallel). */
-export function bundle(): Promise<string> {
+/** Builds both bundles once per test file into a private directory (files run in parallel);
+ * resolves to that directory. */
+function bundles(): Promise<string> {
   bundlePromise ??= (async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'k6p-bundle-')), 'k6-persist.cjs');
-    await execa(process.execPath, ['scripts/build.ts', '--node-path', process.execPath, '--outfile', out], { cwd: root });
-    return out;
+    const dir = mkdtempSync(join(tmpdir(), 'k6p-bundle-'));
+    await execa(process.execPath, ['scripts/build.ts', '--node-path', process.execPath, '--outdir', dir], { cwd: root });
+    return dir;
   })();
   return bundlePromise;
+}
+
+/** The wrapper, as /usr/bin/k6 in the image. */
+export async function bundle(): Promise<string> {
+  return join(await bundles(), 'k6-persist.cjs');
+}
+
+/** The `k6-persist` command, as /usr/local/bin/k6-persist in the image. */
+export async function cliBundle(): Promise<string> {
+  return join(await bundles(), 'k6-persist-cli.cjs');
 }
 
 export function scratch(prefix = 'k6p-proc-'): string {

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseEnv, bundle, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
+import { baseEnv, bundle, cliBundle, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
 
 interface Report {
   argv: string[];
@@ -373,7 +373,7 @@ describe('diagnostics', () => {
     mkdirSync(vol);
     writeFileSync(join(vol, 'config.json'), JSON.stringify({ collectors: { cloud: { token: TOKEN, stackID: 42, defaultProjectID: 7 } } }));
     const link = join(t.dir, 'k6-persist');
-    symlinkSync(await bundle(), link);
+    symlinkSync(await cliBundle(), link);
     const { execa } = await import('execa');
     const result = await execa(link, ['status', '--json'], { env: { ...t.env, K6_PERSIST_DIR: vol }, extendEnv: false, reject: false });
     expect(result.exitCode).toBe(0);

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle, runWrapper } from '../support.ts';
+import { cliBundle, runWrapper } from '../support.ts';
 import { list, modeOf, readJson, sandbox, wrapperLines, type Sandbox, removeSandboxes } from './support.ts';
 
 /** Its middle (what k6's masking hides) is distinctive: any 6 characters of it identify it. */
@@ -125,10 +125,10 @@ describe('the token never leaks from the wrapper (host, real bundle)', () => {
   it('the status command shows the stored token masked, in text and JSON', async () => {
     const box = sandbox('k6p-secret-');
     writeFileSync(box.config, JSON.stringify({ collectors: { cloud: { token: TOKEN, stackID: 7 } } }), { mode: 0o600 });
-    // The program answers to the name it is started under, as in the image.
+    // Installed as k6-persist, as in the image.
     const asStatus = join(box.root, 'bin', 'k6-persist');
     mkdirSync(join(box.root, 'bin'));
-    symlinkSync(await bundle(), asStatus);
+    symlinkSync(await cliBundle(), asStatus);
     for (const args of [['status'], ['status', '--json']]) {
       const result = await execa(asStatus, args, { env: box.env, extendEnv: false, reject: false });
       expect(result.exitCode, result.stderr).toBe(0);
