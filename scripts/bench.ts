@@ -50,7 +50,7 @@ import { markdownTable, type Table, textTable } from './bench/report.ts';
 import { fmtBytes, fmtMs, fmtSigned, fmtSpread, median, pairedDifference, summarize } from './bench/stats.ts';
 import { buildStartupVariants, measureStartupOptions } from './bench/startup-options.ts';
 import { buildVariantImages, removeVariantImages, variantWall } from './bench/variants.ts';
-import { type Part, PART_CHANGES } from './bench/variants/recipes.ts';
+import { OPTION_CHANGES, type StartupOption } from './bench/variants/options.ts';
 import { measureWrapperCost, writeFakeK6 } from './bench/wrapper-cost.ts';
 
 /** The Node image the variant images build on (scripts/standin-images.sh). */
@@ -440,8 +440,7 @@ async function loginSection(images: Images, fixtures: Fixtures, work: string): P
 
 async function optionsSection(work: string, nodePath: string, fakeK6: string): Promise<void> {
   const errs: Array<{ name: string; error: string }> = [];
-  const recipeNotes: string[] = [];
-  const variants = await buildStartupVariants(join(work, 'variants'), nodePath, errs, recipeNotes);
+  const variants = await buildStartupVariants(join(work, 'variants'), nodePath, errs);
   const persistDir = join(work, 'persist-options');
   mkdirSync(persistDir, { recursive: true });
   const result = await measureStartupOptions({
@@ -478,16 +477,14 @@ async function optionsSection(work: string, nodePath: string, fakeK6: string): P
     rows,
     notes: [
       'RSS in a login: the wrapper\'s resident memory while k6 runs as its child (a login keeps the wrapper to merge the result), 0.5 s into a login to a slow fake k6',
-      ...partLegend(result.variants.map((v) => v.name)),
-      ...recipeNotes,
+      ...optionLegend(result.variants.map((v) => v.name)),
       ...errs.map((e) => `${e.name}: not measured (${e.error.split('\n')[0]})`),
     ],
   });
 }
 
 async function variantsSection(images: Images, fixtures: Fixtures, work: string): Promise<void> {
-  const recipeNotes: string[] = [];
-  const built = await buildVariantImages(fixtures, join(work, 'variant-images'), log, recipeNotes, values.base, NODE_STANDIN);
+  const built = await buildVariantImages(fixtures, join(work, 'variant-images'), log, values.base, NODE_STANDIN);
   const series = variantWall(images, built, runs);
   raw['variants'] = { images: built, series };
   if (!values.keep) removeVariantImages(built);
@@ -496,14 +493,14 @@ async function variantsSection(images: Images, fixtures: Fixtures, work: string)
     title: `Variant images: docker run --rm IMAGE version (ms; ${runs} alternated rounds; baseline = plain base)`,
     header: COMPARE_HEADER,
     rows: series.filter((s) => s !== base).map((s) => compareRow(s.label, base, s)),
-    notes: [...built.map((b) => `${b.label}: image ${fmtBytes(b.bytes)}`), ...partLegend(built.map((b) => b.label)), ...recipeNotes],
+    notes: [...built.map((b) => `${b.label}: image ${fmtBytes(b.bytes)}`), ...optionLegend(built.map((b) => b.label))],
   });
 }
 
-/** What each part named in the variants' labels changes. */
-function partLegend(labels: string[]): string[] {
-  const parts = (Object.keys(PART_CHANGES) as Part[]).filter((part) => labels.some((label) => label.split(' + ').includes(part)));
-  return parts.map((part) => `${part}: ${PART_CHANGES[part]}`);
+/** What each option named by a variant changes. */
+function optionLegend(labels: string[]): string[] {
+  const options = (Object.keys(OPTION_CHANGES) as StartupOption[]).filter((option) => labels.includes(option));
+  return options.map((option) => `${option}: ${OPTION_CHANGES[option]}`);
 }
 
 await main();

@@ -1,13 +1,12 @@
 // The wrapper bundles the benchmark starts on the host: the production build (scripts/build.ts,
-// exactly as the Dockerfile runs it) and variants of it for the start-up options tried (CommonJS
-// instead of ESM, zod/mini instead of zod, a V8 start-up snapshot). Every bundle is written to a
-// directory outside the repository, so it loads without any node_modules.
+// exactly as the Dockerfile runs it) and variants of it for the start-up options tried (a Node
+// flag in the shebang, a V8 snapshot, a compile cache). Every bundle is written to a directory
+// outside the repository, so it loads without any node_modules.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, parse } from 'node:path';
-import { CJS_BANNER, CJS_DEFINE, type Edit } from './variants/edits.ts';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
@@ -31,10 +30,9 @@ function run(file: string, args: readonly string[], env?: Record<string, string>
   if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${result.stderr}${result.error ?? ''}`);
 }
 
-/** A copy of src/ with text edits applied (path under src -> edit). */
-export function copySrc(dest: string, edits?: Record<string, Edit>): void {
+/** A plain copy of src/ (for a build context or the snapshot entry). */
+export function copySrc(dest: string): void {
   cpSync(join(REPO, 'src'), dest, { recursive: true });
-  for (const [target, edit] of Object.entries(edits ?? {})) writeFileSync(join(dest, target), edit(readFileSync(join(dest, target), 'utf8')));
 }
 
 /** The production bundle, built by the project's own build script with the interpreter in the
@@ -46,50 +44,15 @@ export function buildProduction(outDir: string, nodePath: string): BundleVariant
   return { name: 'as built', wrapper: file, file, change: 'none: the current build' };
 }
 
-interface EsbuildVariantOptions {
-  name: string;
-  outDir: string;
-  nodePath: string;
-  format: 'esm' | 'cjs';
-  /** Words after the interpreter in the shebang (Linux passes them as ONE argument). */
-  nodeFlag?: string;
-  /** Text edits of src/ files (path under src -> edit). */
-  edits?: Record<string, Edit>;
-  change: string;
-}
-
-/** Same esbuild options as scripts/build.ts, with the format, src/ patches and shebang varied. */
-export async function buildVariant(options: EsbuildVariantOptions): Promise<BundleVariant> {
-  const dir = join(options.outDir, options.name.replace(/[^a-z0-9]+/gi, '-'));
-  mkdirSync(dir, { recursive: true });
-  let srcDir = join(REPO, 'src');
-  if (options.edits) {
-    srcDir = join(dir, 'src');
-    copySrc(srcDir, options.edits);
-  }
-  const file = join(dir, options.format === 'esm' ? 'k6-persist.mjs' : 'k6-persist.cjs');
-  const shebang = `#!${options.nodePath}${options.nodeFlag ? ` ${options.nodeFlag}` : ''}`;
-  await build({
-    entryPoints: [join(srcDir, 'main.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: options.format,
-    target: 'node22',
-    minify: true,
-    legalComments: 'eof',
-    nodePaths: [join(REPO, 'node_modules')],
-    ...(options.format === 'cjs' ? { define: CJS_DEFINE } : {}),
-    banner: {
-      js:
-        options.format === 'esm'
-          ? `${shebang}\nimport { createRequire as __k6pCreateRequire } from 'node:module';const require = __k6pCreateRequire(import.meta.url);`
-          : CJS_BANNER(shebang),
-    },
-    logLevel: 'error',
-  });
-  chmodSync(file, 0o755);
-  return { name: options.name, wrapper: file, file, change: options.change };
+/** The production bundle with a Node flag added to its shebang (Linux passes everything after
+ * the interpreter as ONE argument, so one flag). */
+export function buildWithFlag(options: { name: string; outDir: string; nodePath: string; flag: string; change: string }): BundleVariant {
+  const production = buildProduction(options.outDir, options.nodePath);
+  const text = readFileSync(production.file, 'utf8');
+  const shebang = `#!${options.nodePath}\n`;
+  if (!text.startsWith(shebang)) throw new Error(`${production.file}: expected the shebang ${shebang.trim()}`);
+  writeFileSync(production.file, `#!${options.nodePath} ${options.flag}\n${text.slice(shebang.length)}`);
+  return { ...production, name: options.name, change: options.change };
 }
 
 /** A V8 start-up snapshot of the wrapper path (scripts/bench/variants/snapshot-entry.ts): the
@@ -98,19 +61,13 @@ export async function buildSnapshot(options: {
   name: string;
   outDir: string;
   nodePath: string;
-  edits?: Record<string, Edit>;
   change: string;
 }): Promise<BundleVariant> {
   const dir = join(options.outDir, options.name.replace(/[^a-z0-9]+/gi, '-'));
-  // A copy of src/ (patched) beside a copy of the entry, at the same relative places as in the repo.
-  const root = join(dir, 'root');
-  copySrc(join(root, 'src'), options.edits);
-  const entryTs = join(root, 'scripts/bench/variants/snapshot-entry.ts');
-  mkdirSync(dirname(entryTs), { recursive: true });
-  copyFileSync(join(REPO, 'scripts/bench/variants/snapshot-entry.ts'), entryTs);
+  mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'snapshot-entry.cjs');
   await build({
-    entryPoints: [entryTs],
+    entryPoints: [join(REPO, 'scripts/bench/variants/snapshot-entry.ts')],
     outfile: entry,
     bundle: true,
     platform: 'node',
@@ -118,7 +75,6 @@ export async function buildSnapshot(options: {
     target: 'node22',
     minify: true,
     legalComments: 'eof',
-    nodePaths: [join(REPO, 'node_modules')],
     logLevel: 'error',
   });
   const blob = join(dir, 'k6-persist.blob');

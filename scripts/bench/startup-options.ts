@@ -4,8 +4,8 @@
 // over the current build.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildProduction, buildSnapshot, buildVariant, type BundleVariant, REPO, withCompileCache } from './bundles.ts';
-import { type Part, PART_CHANGES, resolveRecipe } from './variants/recipes.ts';
+import { buildProduction, buildSnapshot, buildWithFlag, type BundleVariant, withCompileCache } from './bundles.ts';
+import { OPTION_CHANGES, shebangFlag, type StartupOption } from './variants/options.ts';
 import { SLOW_FAKE_K6, type WrapperMemory, wrapperMemoryDuringLogin, writeFakeK6 } from './wrapper-cost.ts';
 import { alternate, type Command, runOnce, type Series } from './measure.ts';
 
@@ -19,64 +19,24 @@ export interface StartupOptionsResult {
   errors: Array<{ name: string; error: string }>;
 }
 
+/** The current build first, then each option alone on top of it. */
+const OPTIONS: Array<StartupOption | undefined> = [undefined, 'compile cache', 'flag --v8-pool-size=0', 'flag --jitless', 'V8 snapshot'];
 
-/** Host variants, each a recipe of parts; the current build first. */
-const RECIPES: Part[][] = [
-  [],
-  ['compile cache'],
-  ['CommonJS'],
-  ['CommonJS', 'compile cache'],
-  ['zod/mini'],
-  ['zod/mini', 'CommonJS'],
-  ['zod/mini', 'lazy built-ins'],
-  ['zod/mini', 'lazy built-ins', 'CommonJS'],
-  ['zod/mini', 'lazy built-ins', 'CommonJS', 'compile cache'],
-  ['flag --v8-pool-size=0'],
-  ['flag --jitless'],
-  ['V8 snapshot'],
-  ['zod/mini', 'lazy built-ins', 'V8 snapshot'],
-];
-
-export async function buildStartupVariants(
-  outDir: string,
-  nodePath: string,
-  errors: Array<{ name: string; error: string }>,
-  notes: string[],
-): Promise<BundleVariant[]> {
+export async function buildStartupVariants(outDir: string, nodePath: string, errors: Array<{ name: string; error: string }>): Promise<BundleVariant[]> {
   const variants: BundleVariant[] = [];
-  const seen = new Set<string>();
-  let productionDir = '';
-  for (const [index, recipe] of RECIPES.entries()) {
-    const resolved = resolveRecipe(REPO, recipe);
-    if (resolved.adopted.length) notes.push(`${recipe.join(' + ')}: ${resolved.adopted.join(', ')} already in src/, so measured as "${resolved.label}"`);
-    if (seen.has(resolved.label)) continue;
-    seen.add(resolved.label);
-    const has = (part: Part) => resolved.parts.includes(part);
+  for (const [index, option] of OPTIONS.entries()) {
+    const name = option ?? 'as built';
     const dir = join(outDir, `v${index}`);
-    const change = resolved.parts.length ? resolved.parts.map((p) => `${p}: ${PART_CHANGES[p]}`).join('; ') : 'none: the current src/ and scripts/build.ts';
+    const change = option ? `${option}: ${OPTION_CHANGES[option]}` : 'none: the current src/ and scripts/build.ts';
+    const flag = option && shebangFlag(option);
     try {
       let variant: BundleVariant;
-      if (has('V8 snapshot')) {
-        variant = await buildSnapshot({ name: resolved.label, outDir: dir, nodePath, edits: resolved.edits, change });
-      } else if (Object.keys(resolved.edits).length === 0 && !has('CommonJS') && !resolved.parts.some((p) => p.startsWith('flag '))) {
-        // The production build itself (scripts/build.ts), with or without the compile cache.
-        if (!productionDir) productionDir = join(outDir, 'production');
-        variant = { ...buildProduction(productionDir, nodePath), name: resolved.label, change };
-      } else {
-        const flag = resolved.parts.find((p) => p.startsWith('flag '))?.slice('flag '.length);
-        variant = await buildVariant({
-          name: resolved.label,
-          outDir: dir,
-          nodePath,
-          format: has('CommonJS') ? 'cjs' : 'esm',
-          ...(Object.keys(resolved.edits).length ? { edits: resolved.edits } : {}),
-          ...(flag ? { nodeFlag: flag } : {}),
-          change,
-        });
-      }
-      variants.push(has('compile cache') ? withCompileCache(variant, join(dir, 'compile-cache')) : variant);
+      if (option === 'V8 snapshot') variant = await buildSnapshot({ name, outDir: dir, nodePath, change });
+      else if (flag) variant = buildWithFlag({ name, outDir: dir, nodePath, flag, change });
+      else variant = { ...buildProduction(dir, nodePath), name, change };
+      variants.push(option === 'compile cache' ? withCompileCache(variant, join(dir, 'compile-cache')) : variant);
     } catch (error) {
-      errors.push({ name: resolved.label, error: String(error).slice(0, 500) });
+      errors.push({ name, error: String(error).slice(0, 500) });
     }
   }
   return variants;

@@ -1,9 +1,9 @@
-// Variant images of proposed changes (`npm run bench -- --variants`): each is the project's own
-// Dockerfile, build script and src/ copied into a temporary build context with the change applied
-// by exact text edits (scripts/bench/variants/edits.ts: the benchmark fails if the text it edits is
-// gone, rather than measure something else), built the way scripts/build-images.sh builds the test
-// images on this machine (host network for RUN steps, the proxy's CA as the `ca` secret), on the
-// same local base images.
+// Variant images of start-up options (`npm run bench -- --variants`): each is the project's own
+// Dockerfile, build script and src/ copied into a temporary build context with the option added
+// to the Dockerfile by an exact text edit (the benchmark fails if the text it edits is gone, rather
+// than measure something else), built the way scripts/build-images.sh builds the test images on
+// this machine (host network for RUN steps, the proxy's CA as the `ca` secret), on the same local
+// base images.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,14 +11,19 @@ import { copySrc, REPO } from './bundles.ts';
 import type { Fixtures, Images } from './container.ts';
 import { docker, imageId, imageSize } from './docker.ts';
 import { alternate, type Command, type Series } from './measure.ts';
-import { CJS_BUILD_EDIT, CJS_DOCKERFILE_EDIT, replaceOnce } from './variants/edits.ts';
-import { type Part, resolveRecipe } from './variants/recipes.ts';
+import type { StartupOption } from './variants/options.ts';
 
 export interface BuiltVariant {
   label: string;
   ref: string;
   id: string;
   bytes: number;
+}
+
+function replaceOnce(text: string, from: string, to: string, where: string): string {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`${where}: expected exactly one ${JSON.stringify(from.slice(0, 100))}`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
 /** Dockerfile -> NODE_COMPILE_CACHE, filled at build time by one run of the wrapper. Node keeps one
@@ -38,12 +43,8 @@ function compileCacheDockerfile(text: string, bundleName: string): string {
   );
 }
 
-/** Image variants as recipes (scripts/bench/variants/recipes.ts): parts src/ has adopted drop out. */
-const IMAGE_RECIPES: Part[][] = [
-  ['zod/mini', 'lazy built-ins'],
-  ['zod/mini', 'lazy built-ins', 'CommonJS'],
-  ['zod/mini', 'lazy built-ins', 'CommonJS', 'compile cache'],
-];
+/** The options worth an image of their own: the one the host measurement left closest to paying. */
+const IMAGE_OPTIONS: StartupOption[] = ['compile cache'];
 
 function caBundle(): string | undefined {
   for (const candidate of [process.env['K6_PERSIST_CA_BUNDLE'], '/etc/ssl/certs/ca-certificates.crt']) {
@@ -73,32 +74,22 @@ export async function buildVariantImages(
   fixtures: Fixtures,
   dir: string,
   log: (text: string) => void,
-  notes: string[],
   baseRef = 'k6-persist-standin/k6:2.2.0',
   nodeRef = 'k6-persist-standin/node:24',
 ): Promise<BuiltVariant[]> {
   const built: BuiltVariant[] = [];
   const ca = caBundle();
-  const seen = new Set<string>(['as built']);
-  for (const recipe of IMAGE_RECIPES) {
-    const resolved = resolveRecipe(REPO, recipe);
-    if (resolved.adopted.length) notes.push(`${recipe.join(' + ')}: ${resolved.adopted.join(', ')} already in src/, so it is "${resolved.label}"${seen.has(resolved.label) ? ' (not built twice)' : ''}`);
-    if (seen.has(resolved.label)) continue;
-    seen.add(resolved.label);
-    const has = (part: Part) => resolved.parts.includes(part);
-    const tag = resolved.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  for (const option of IMAGE_OPTIONS) {
+    const tag = option.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     const ctx = join(dir, tag);
     mkdirSync(ctx, { recursive: true });
     for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.ts', '.dockerignore']) {
       mkdirSync(dirname(join(ctx, f)), { recursive: true });
       copyFileSync(join(REPO, f), join(ctx, f));
     }
-    copySrc(join(ctx, 'src'), resolved.edits);
-    if (has('CommonJS')) writeFileSync(join(ctx, 'scripts/build.ts'), CJS_BUILD_EDIT(readFileSync(join(REPO, 'scripts/build.ts'), 'utf8')));
-    let dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
-    if (has('CommonJS')) dockerfile = CJS_DOCKERFILE_EDIT(dockerfile);
-    if (has('compile cache')) dockerfile = compileCacheDockerfile(dockerfile, 'k6-persist.cjs');
-    writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
+    copySrc(join(ctx, 'src'));
+    const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+    writeFileSync(join(ctx, 'Dockerfile'), option === 'compile cache' ? compileCacheDockerfile(dockerfile, 'k6-persist.cjs') : dockerfile);
     const ref = `k6p-bench-variant:${tag}`;
     log(`building variant image ${ref}`);
     const args = [
@@ -113,7 +104,7 @@ export async function buildVariantImages(
       throw new Error(`building ${ref} failed (exit ${result.status}, ${result.error ?? ''}):\n${`${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-3000)}`);
     }
     smokeCheck(ref, fixtures);
-    built.push({ label: resolved.label, ref, id: imageId(ref), bytes: imageSize(ref) });
+    built.push({ label: option, ref, id: imageId(ref), bytes: imageSize(ref) });
   }
   return built;
 }
