@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A minimal k6 double for process-level tests of the wrapper (not the faithful stand-in used in
 // the image tests). Driven by FAKE_K6_* variables, it reports what it received to a JSON file.
+import { configPath } from './fake-k6-config-path.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const env = process.env;
@@ -20,22 +21,11 @@ const report = {
   configSeen: null,
 };
 
-function configPath() {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '-c' || arg === '--config') return argv[i + 1];
-    if (arg.startsWith('--config=')) return arg.slice('--config='.length);
-    if (arg.startsWith('-c') && arg.length > 2) return arg.slice(2);
-  }
-  return env.K6_CONFIG;
-}
-
 function save() {
   if (env.FAKE_K6_REPORT) writeFileSync(env.FAKE_K6_REPORT, JSON.stringify(report));
 }
 
-const path = configPath();
+const path = configPath(process.argv.slice(2), env);
 if (path) {
   try {
     report.configSeen = readFileSync(path, 'utf8');

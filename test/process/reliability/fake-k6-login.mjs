@@ -8,21 +8,12 @@
 //   FAKE_K6_EXTRA_KEY/_VALUE  also write collectors.cloud[KEY] = VALUE (a key k6 knows, for the tests)
 //   FAKE_K6_DELAY_MS     wait this long before writing       FAKE_K6_EXIT       exit code (default 0)
 //   FAKE_K6_REPORT       write {argv, env, staging} here as JSON
+import { configPath } from '../fake-k6-config-path.mjs';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const env = process.env;
 const argv = process.argv.slice(2);
-
-function configPath() {
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '-c' || arg === '--config') return argv[i + 1];
-    if (arg.startsWith('--config=')) return arg.slice('--config='.length);
-    if (arg.startsWith('-c') && arg.length > 2) return arg.slice(2);
-  }
-  return env.K6_CONFIG;
-}
 
 function modeOf(path) {
   try {
@@ -32,7 +23,7 @@ function modeOf(path) {
   }
 }
 
-const path = configPath();
+const path = configPath(argv, env);
 const report = {
   argv,
   env: { K6_CONFIG: env.K6_CONFIG ?? null, K6_CLOUD_TOKEN: env.K6_CLOUD_TOKEN ?? null, HOME: env.HOME ?? null },
