@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // Refuses to start on images that are not built on the k6 stand-in.
+          globalSetup: ['test/e2e/support/standin-guard.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,
           // Two cores: containers started by several files at once only slow each other down.

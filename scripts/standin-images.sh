@@ -5,9 +5,10 @@
 #   k6-persist-standin/node:24       in place of node:24-alpine
 #   k6-persist-standin/k6:<version>  in place of grafana/k6:<version> (2.2.0 and 1.8.1)
 #
-# When the real images can be had (already local, or pulled), they are tagged under these
-# names instead, so the tests exercise the real thing; build/standin-images.txt records which
-# one each name points at.
+# These names are always the test doubles, never the real images: the tests rely on the
+# stand-in's behaviour (its `// standin:` directives, a k6 that never leaves 127.0.0.1), and the
+# tests never pull from a registry. The demo builds on the real images when it can pull them
+# (scripts/demo.sh); the tests do not. build/standin-images.txt records what was built.
 #
 # The stand-ins are made only from material this machine has or can get from its package
 # registries: busybox-static and the glibc of Debian, and Node and npm from the npm registry.
@@ -29,7 +30,6 @@
 #   K6_PERSIST_STANDIN_NPM_VERSION  npm version (default 11.21.2)
 #   K6_PERSIST_STANDIN_CACHE        downloads (default ~/.cache/k6-persist/standin, outside the
 #                                   work tree so fresh clones reuse it)
-#   K6_PERSIST_STANDIN_TRY_PULL     1 (default): use the real images when they can be had
 #   K6_PERSIST_STANDIN_FORCE        1: rebuild even when the labels match
 set -euo pipefail
 shopt -s nullglob
@@ -45,12 +45,10 @@ k6_dir=${K6_PERSIST_STANDIN_K6_DIR:-$repo/build/k6-standin}
 node_version=${K6_PERSIST_STANDIN_NODE_VERSION:-24.22.3}
 npm_version=${K6_PERSIST_STANDIN_NPM_VERSION:-11.21.2}
 cache=${K6_PERSIST_STANDIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k6-persist/standin}
-try_pull=${K6_PERSIST_STANDIN_TRY_PULL:-1}
 force=${K6_PERSIST_STANDIN_FORCE:-0}
 record=$repo/build/standin-images.txt
 
 node_ref=k6-persist-standin/node:24
-real_node_ref=node:24-alpine
 label=org.k6-persist.standin.inputs
 # What the base images put on PATH (alpine and node:alpine use the same list).
 path_env=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -64,37 +62,7 @@ note() { printf '%s\n' "$*" >>"$record.tmp"; log "$*"; }
 finish_record() { mv "$record.tmp" "$record"; }
 
 # ---------------------------------------------------------------------------------------------
-# 1. The real images, when they can be had. All or nothing: a musl k6 base with a glibc Node (or
-#    the reverse) would not run, so the two kinds are never mixed.
-# ---------------------------------------------------------------------------------------------
-have_image() {
-  # Present locally, or pullable within a short time (no registry answers here: DNS fails at once).
-  docker image inspect "$1" >/dev/null 2>&1 || timeout 30 docker pull -q "$1" >/dev/null 2>&1
-}
-
-if [ "$try_pull" = 1 ]; then
-  real_ok=1
-  for ref in "$real_node_ref" "${k6_versions[@]/#/grafana/k6:}"; do
-    if ! have_image "$ref"; then
-      log "$ref cannot be pulled: building local stand-ins"
-      real_ok=0
-      break
-    fi
-  done
-  if [ "$real_ok" = 1 ]; then
-    docker tag "$real_node_ref" "$node_ref"
-    note "$node_ref = $real_node_ref (real image)"
-    for v in "${k6_versions[@]}"; do
-      docker tag "grafana/k6:$v" "k6-persist-standin/k6:$v"
-      note "k6-persist-standin/k6:$v = grafana/k6:$v (real image)"
-    done
-    finish_record
-    exit 0
-  fi
-fi
-
-# ---------------------------------------------------------------------------------------------
-# 2. Material: busybox and patchelf from Debian, Node and npm from the npm registry.
+# 1. Material: busybox and patchelf from Debian, Node and npm from the npm registry.
 # ---------------------------------------------------------------------------------------------
 need_debs=()
 dpkg-query -W -f '${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_debs+=(busybox-static)
@@ -153,7 +121,7 @@ done
 [ "${#cxx_libs[@]}" -ge 2 ] || die "libstdc++6/libgcc-s1 files not found"
 
 # ---------------------------------------------------------------------------------------------
-# 3. Input hashes: an image is rebuilt only when one of these changes.
+# 2. Input hashes: an image is rebuilt only when one of these changes.
 # ---------------------------------------------------------------------------------------------
 sha() { sha256sum "$@" | awk '{print $1}'; }
 script_hash=$(cat "${BASH_SOURCE[0]}" "$repo"/scripts/standin-images/* 2>/dev/null | sha256sum | awk '{print $1}')
@@ -166,7 +134,7 @@ up_to_date() { # ref inputs-hash
 }
 
 # ---------------------------------------------------------------------------------------------
-# 4. Root filesystems.
+# 3. Root filesystems.
 # ---------------------------------------------------------------------------------------------
 stage=$(mktemp -d "${TMPDIR:-/tmp}/k6-persist-standin.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -235,7 +203,7 @@ import_rootfs() { # root ref inputs-hash homes(uid:dir ...) -- docker-import --c
 }
 
 # ---------------------------------------------------------------------------------------------
-# 5. k6-persist-standin/node:24 — node:24-alpine's layout: /usr/local/bin/node, npm and npx on
+# 4. k6-persist-standin/node:24 — node:24-alpine's layout: /usr/local/bin/node, npm and npx on
 #    PATH from /usr/local/lib/node_modules/npm, the C++ runtime in /usr/lib, user node (1000).
 # ---------------------------------------------------------------------------------------------
 node_hash=$(printf '%s npm=%s image=node\n' "$common_inputs" "$(sha "$npm_tgz")" | sha256sum | awk '{print $1}')
@@ -264,7 +232,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-# 6. k6-persist-standin/k6:<version> — grafana/k6's layout: user k6 12345 with /home/k6, USER
+# 5. k6-persist-standin/k6:<version> — grafana/k6's layout: user k6 12345 with /home/k6, USER
 #    12345, WORKDIR /home/k6, ENTRYPOINT ["k6"], /usr/bin/k6 the test double.
 # ---------------------------------------------------------------------------------------------
 for v in "${k6_versions[@]}"; do
