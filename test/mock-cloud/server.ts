@@ -48,6 +48,8 @@ export interface RecordedRequest {
 export interface MockCloud {
   /** Base URL, e.g. http://127.0.0.1:40123, for both K6_CLOUD_HOST and K6_CLOUD_HOST_V6. */
   readonly url: string;
+  /** Where the socket is actually bound (server.address()), not just what the URL says. */
+  readonly bound: AddressInfo;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
   close(): Promise<void>;
@@ -215,9 +217,10 @@ export async function startMockCloud(options: MockCloudOptions = {}): Promise<Mo
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const bound = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound.port}`,
+    bound,
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -23,7 +23,8 @@ const options = {
 describe('startMockCloud', () => {
   it('listens on 127.0.0.1 only', async () => {
     const cloud = await mockCloud(options);
-    expect(new URL(cloud.url).hostname).toBe('127.0.0.1');
+    expect(cloud.bound).toMatchObject({ address: '127.0.0.1', family: 'IPv4' });
+    expect(new URL(cloud.url).port).toBe(String(cloud.bound.port));
   });
 
   it('answers 404 for any other path, and records it', async () => {
