@@ -27,6 +27,26 @@ function whereParsingFailed(error: unknown): string {
   return position ? `error at ${position[1]}` : 'unexpected text';
 }
 
+/** Go's encoding/json (k6) refuses a document with more arrays and objects open at once. */
+export const K6_MAX_NESTING = 10_000;
+
+/** How many arrays and objects are open at once at the deepest point of valid JSON text. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return deepest;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -45,6 +65,11 @@ export function parseConfigText(text: string): ParsedConfig {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, problem: `it is not valid JSON (${whereParsingFailed(error)})` };
+  }
+  // k6 could not read it either; and writing it back (indented, as k6 does) would grow without
+  // bound: 200 000 levels are more characters than a string can hold.
+  if (nestingDepth(text) > K6_MAX_NESTING) {
+    return { ok: false, problem: `it is nested deeper than the ${K6_MAX_NESTING} levels k6 reads` };
   }
   const asObject = objectSchema.safeParse(value);
   if (!asObject.success || value === null || Array.isArray(value)) {

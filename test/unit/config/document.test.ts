@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudSection, parseConfigText, serializeConfig } from '../../../src/config/document.ts';
+import { cloudSection, nestingDepth, parseConfigText, serializeConfig } from '../../../src/config/document.ts';
 
 describe('parseConfigText', () => {
   it('accepts a JSON object and keeps every key', () => {
@@ -52,9 +52,23 @@ describe('parseConfigText', () => {
     expect(result.ok && result.config['a']).toBe(2);
   });
 
-  it('refuses absurdly deep nesting without throwing', () => {
-    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
-    expect(() => parseConfigText(`{"x":${deep}}`)).not.toThrow();
+  it('reads and writes back nesting exactly as deep as k6 reads (10 000 levels)', () => {
+    const deep = `${'['.repeat(9_999)}1${']'.repeat(9_999)}`;
+    const result = parseConfigText(`{"x":${deep}}`);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(serializeConfig(result.config).replace(/\s/g, '')).toBe(`{"x":${deep}}`);
+  });
+
+  it.each([10_000, 200_000])('refuses %i levels inside the object, as k6 does, without running out of stack', (levels) => {
+    const deep = '['.repeat(levels) + ']'.repeat(levels);
+    expect(parseConfigText(`{"x":${deep}}`)).toEqual({ ok: false, problem: 'it is nested deeper than the 10000 levels k6 reads' });
+  });
+
+  it('counts nesting outside strings only', () => {
+    expect(nestingDepth('{"a":[{"b":"[[[{{{\\"}}"}]}')).toBe(3);
+    expect(nestingDepth('{"k":"\\\\"}')).toBe(1);
+    expect(nestingDepth('[]')).toBe(1);
+    expect(nestingDepth('1')).toBe(0);
   });
 });
 
