@@ -1,12 +1,13 @@
 // Reading the persistent file without ever changing it. Every outcome is a value, not a throw,
 // so the planner can decide what to say about it.
-import { closeSync, fstatSync, openSync, readSync, statSync, constants } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync, readlinkSync, statSync, constants } from 'node:fs';
 
 /** Far above any real k6 config; guards the wrapper's memory against a wrong mount. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 export type FileState =
   | { kind: 'missing' }
+  | { kind: 'dangling-link'; target: string }
   | { kind: 'directory' }
   | { kind: 'not-regular' }
   | { kind: 'unreadable'; code: string; owner?: number }
@@ -69,11 +70,12 @@ function unreadable(path: string, code: string): FileState {
 }
 
 function isDanglingOrMissing(path: string): FileState {
-  // A dangling symlink (e.g. a Secret's ..data target gone) is not a file we may create.
+  // A dangling symlink (e.g. a Secret's ..data target gone) is not a file we may create: lstat,
+  // because stat follows the link and fails exactly as open did.
   try {
-    statSync(path);
-    return { kind: 'unreadable', code: 'ENOENT' };
+    if (lstatSync(path).isSymbolicLink()) return { kind: 'dangling-link', target: readlinkSync(path) };
   } catch {
-    return { kind: 'missing' };
+    // Nothing there at all.
   }
+  return { kind: 'missing' };
 }

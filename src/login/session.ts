@@ -8,7 +8,7 @@ import { ConfigWriteError, replaceFile } from '../config/atomic-write.ts';
 import { applyCloudChange, diffCloud, isEmptyChange, summarizeCloud } from '../config/merge.ts';
 import { maskToken } from '../config/mask.ts';
 import { runChild } from '../handover/spawn.ts';
-import { messages } from '../report/messages.ts';
+import { messages, unusableConfigMessage } from '../report/messages.ts';
 import type { Logger } from '../report/log.ts';
 import type { Invocation, LoginPlan } from '../plan/types.ts';
 import { EXIT_GENERIC_ERROR, EXIT_INVALID_CONFIG } from '../plan/types.ts';
@@ -78,7 +78,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
         }
         base = parsed.config;
       } else if (current.kind !== 'missing') {
-        log.error(current.kind === 'unreadable' ? messages.unreadableConfig(plan.place.path, current.code, current.owner) : messages.configNotAFile(plan.place.path));
+        log.error(unusableConfigMessage(plan.place.path, current));
         return undefined;
       }
       const next = applyCloudChange(base, change);

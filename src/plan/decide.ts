@@ -1,7 +1,7 @@
 // The one place that decides what the wrapper does. Pure: Facts in, Plan out.
 import { dirname, join } from 'node:path';
 import { parseConfigText } from '../config/document.ts';
-import { messages, type Place } from '../report/messages.ts';
+import { messages, type Place, unusableConfigMessage } from '../report/messages.ts';
 import {
   EXIT_GENERIC_ERROR,
   EXIT_INVALID_CONFIG,
@@ -79,13 +79,8 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
       if (!persistent.dirExists) draft.prepare.push({ kind: 'mkdir', path: dirname(persistent.path) });
       draft.prepare.push({ kind: 'create-config', path: persistent.path });
       return { initialText: '{}\n', fileWillExist: true };
-    case 'directory':
-    case 'not-regular':
-      return refusal(messages.configNotAFile(persistent.path), EXIT_INVALID_CONFIG);
-    case 'too-large':
-      return refusal(messages.configTooLarge(persistent.path, state.size), EXIT_INVALID_CONFIG);
-    case 'unreadable':
-      return refusal(messages.unreadableConfig(persistent.path, state.code, state.owner), EXIT_INVALID_CONFIG);
+    default:
+      return refusal(unusableConfigMessage(persistent.path, state), EXIT_INVALID_CONFIG);
   }
 }
 

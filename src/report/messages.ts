@@ -1,5 +1,6 @@
 // Every sentence the wrapper says to a user, in one place. Each error is one paragraph that says
 // what happened, to which file, and what to do. Pure: callers decide whether and where to print.
+import type { FileState } from '../config/read.ts';
 import type { ClassifiedMount } from '../mounts/classify.ts';
 import type { LocationSource } from '../mounts/locate.ts';
 
@@ -87,6 +88,10 @@ export const messages = {
     `error: ${path} is a directory (or another non-file), where the k6 config file should be. k6 was not started and nothing was changed. ` +
     `Remove it or point -c/--config, K6_CONFIG or K6_PERSIST_DIR somewhere else; with Docker, a file bind mount whose host file did not exist creates a directory: create the host file first (\`echo {} > config.json\`).`,
 
+  danglingConfigLink: (path: string, target: string) =>
+    `error: the k6 config file ${path} is a symbolic link to ${target}, which does not exist. k6 was not started and nothing was changed. ` +
+    `Point the link at an existing file, or remove the link so that a new file can be created there.`,
+
   configTooLarge: (path: string, size: number) =>
     `error: ${path} is ${size} bytes, far more than any k6 config file; it is probably not one. k6 was not started and nothing was changed. Point the config at the right file.`,
 
@@ -155,5 +160,20 @@ export function fixForCode(code: string, path: string): string {
       return `a part of ${path} that should be a directory is a file. Fix the path.`;
     default:
       return 'check the volume and its permissions.';
+  }
+}
+
+/** Why the file at the config path cannot be used, for every state but a file or nothing. */
+export function unusableConfigMessage(path: string, state: Exclude<FileState, { kind: 'present' | 'missing' }>): string {
+  switch (state.kind) {
+    case 'directory':
+    case 'not-regular':
+      return messages.configNotAFile(path);
+    case 'too-large':
+      return messages.configTooLarge(path, state.size);
+    case 'dangling-link':
+      return messages.danglingConfigLink(path, state.target);
+    case 'unreadable':
+      return messages.unreadableConfig(path, state.code, state.owner);
   }
 }

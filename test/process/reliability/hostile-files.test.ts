@@ -129,6 +129,17 @@ describe('unusable config files, through the real bundle', () => {
     expect(list(box.vol)).toEqual(['config.json', 'other.json']);
   });
 
+  it.each(['login', 'run'])('a dangling symlink at the config path (%s): refused with the fix, nothing created behind it', async (command) => {
+    // As a Secret's ..data link is left when its target directory is gone.
+    const box = sandbox('k6p-dangling-');
+    symlinkSync('gone/config.json', box.config);
+    const result = command === 'login' ? await login(box) : await runWrapper(['run', 'x.js'], box.env);
+    expectRefusal(result, box.config, /symbolic link to gone\/config\.json, which does not exist.*Point the link at an existing file, or remove the link/);
+    expect(readlinkSync(box.config)).toBe('gone/config.json');
+    expect(list(box.vol)).toEqual(['config.json']);
+    expect(existsSync(join(box.vol, 'gone'))).toBe(false);
+  });
+
   it('a FIFO at the config path is refused at once (no hang), untouched', async () => {
     const box = sandbox('k6p-fifo-');
     execFileSync('mkfifo', [box.config]);
