@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigWriteError, createEmptyConfig, replaceFile } from '../config/atomic-write.ts';
+import { LockTimeoutError, withConfigLock } from '../config/lock.ts';
+import { readConfigFile } from '../config/read.ts';
 import { handOver } from '../handover/exec.ts';
 import { runChild } from '../handover/spawn.ts';
 import { runLogin } from '../login/session.ts';
@@ -22,7 +24,7 @@ function applyPrepare(step: Prepare, k6: Invocation, log: Logger, scratch: Scrat
       log.debug(`create ${step.path}: ${createEmptyConfig(step.path)}`);
       return;
     case 'reset-empty-config':
-      replaceFile(step.path, '{}\n', { inPlace: step.inPlace });
+      resetEmptyConfig(step, k6, log);
       return;
     case 'private-home': {
       // Only k6's own scratch files land here; the persistent config is addressed by K6_CONFIG.
@@ -33,6 +35,27 @@ function applyPrepare(step: Prepare, k6: Invocation, log: Logger, scratch: Scrat
       log.debug(`private HOME for k6: ${home}`);
       return;
     }
+  }
+}
+
+/**
+ * An empty config becomes `{}`, under the lock and only if it is still empty then: a login in
+ * another container may be saving into it right now. When that cannot be done, k6 is simply not
+ * pointed at the file: it could not read an empty one, and there is nothing in it to lose.
+ */
+function resetEmptyConfig(step: Extract<Prepare, { kind: 'reset-empty-config' }>, k6: Invocation, log: Logger): void {
+  try {
+    const outcome = withConfigLock(step.path, () => {
+      const current = readConfigFile(step.path);
+      if (current.kind !== 'present' || current.text.trim() !== '') return 'filled meanwhile';
+      replaceFile(step.path, '{}\n', { inPlace: step.inPlace });
+      return 'rewritten as {}';
+    });
+    log.debug(`${step.path} was empty: ${outcome}`);
+  } catch (error) {
+    if (k6.env['K6_CONFIG'] === step.path) delete k6.env['K6_CONFIG'];
+    const code = error instanceof ConfigWriteError || error instanceof LockTimeoutError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
+    log.debug(`${step.path} is empty and could not be rewritten (${code}): k6 is not pointed at it`);
   }
 }
 

@@ -65,11 +65,13 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
       const parsed = parseConfigText(state.text);
       if (!parsed.ok) return refusal(messages.invalidConfig(persistent.path, parsed.problem), EXIT_INVALID_CONFIG);
       if (!parsed.empty) return { initialText: state.text, fileWillExist: true };
+      // k6 refuses an empty file (no JSON in it), and there is nothing in it to use.
       if (persistent.writable) {
         draft.prepare.push({ kind: 'reset-empty-config', path: persistent.path, inPlace: singleFile });
-        draft.debug.push(`${persistent.path} is empty: rewritten as {}`);
+        return { initialText: '{}\n', fileWillExist: true };
       }
-      return { initialText: '{}\n', fileWillExist: true };
+      draft.debug.push(`${persistent.path} is empty and cannot be rewritten: k6 is not pointed at it`);
+      return { initialText: '{}\n', fileWillExist: false };
     }
     case 'missing':
       if (!persistent.writable || singleFile) {

@@ -146,6 +146,16 @@ describe('a read-only volume (:ro)', () => {
     ]);
   });
 
+  it('an empty config.json (as `touch` leaves it) does not break runs: k6 is not pointed at it', async () => {
+    const volume = await res.volume();
+    const path = await seedVolume(volume, 'config.json', '');
+    const result = await container(volume, ['run', '/scripts/test.js'], {}, 'ro');
+    // k6 itself refuses an empty config file ("unexpected end of JSON input").
+    expect(result.exitCode, show(result)).toBe(0);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/unexpected end of JSON input/);
+    expect(readFileSync(path, 'utf8')).toBe('');
+  });
+
   it('a login fails clearly and changes nothing', async () => {
     const volume = await res.volume();
     const path = await seedVolume(volume, 'config.json', `${JSON.stringify(LOGGED_IN, null, 2)}\n`);

@@ -1,11 +1,11 @@
 // Concurrent logins on one volume, on the host (issue 5): the fast variant of
 // test/e2e/reliability/concurrency.test.ts. Real bundle, a k6 double that rewrites the file in
 // place like k6 and takes its time, and a reader hammering the file all along.
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_STALE_MS, LOCK_TIMEOUT_MS, lockPathFor } from '../../../src/config/lock.ts';
-import { runWrapper } from '../support.ts';
+import { fakeK6, runWrapper } from '../support.ts';
 import { cloudOf, list, modeOf, readJson, sandbox, wrapperLines, removeSandboxes } from './support.ts';
 
 const INITIAL = {
@@ -110,6 +110,39 @@ describe('concurrent logins on one volume (host, real bundle)', () => {
     const asA = { token: 'tok-A-1111111111', stackID: 1, stackURL: 'https://stack-1.grafana.net', defaultProjectID: 10 };
     const asB = { token: 'tok-B-2222222222', stackID: 2, stackURL: 'https://stack-2.grafana.net', defaultProjectID: 20 };
     expect([asA, asB]).toContainEqual(credentials);
+  });
+
+  it('an empty config is rewritten as {} only under the lock: a login saving meanwhile is never overwritten', async () => {
+    const box = sandbox();
+    writeFileSync(box.config, '');
+    // Another container is in the middle of saving a login into the (empty) file.
+    const lock = lockPathFor(box.config);
+    writeFileSync(lock, `${process.pid} saving\n`);
+    const report = join(box.root, 'run-report.json');
+    const running = runWrapper(['run', 'x.js'], { ...box.env, K6_PERSIST_K6_BIN: fakeK6, FAKE_K6_REPORT: report });
+    await new Promise((done) => setTimeout(done, 400));
+    expect(existsSync(report)).toBe(false); // k6 waits for the reset, which waits for the lock
+    const saved = { collectors: { cloud: { token: 'tok-saved-meanwhile-123' } } };
+    writeFileSync(box.config, JSON.stringify(saved));
+    unlinkSync(lock);
+    const result = await running;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readJson(box.config)).toEqual(saved);
+    const seen = JSON.parse(readFileSync(report, 'utf8')) as { env: { K6_CONFIG: string }; configSeen: string };
+    expect(seen.env.K6_CONFIG).toBe(box.config);
+    expect(JSON.parse(seen.configSeen)).toEqual(saved);
+    expect(list(box.vol)).toEqual(['config.json']);
+  });
+
+  it('an empty config nobody is saving into is rewritten as {} and handed to k6', async () => {
+    const box = sandbox();
+    writeFileSync(box.config, '');
+    const report = join(box.root, 'run-report.json');
+    const result = await runWrapper(['run', 'x.js'], { ...box.env, K6_PERSIST_K6_BIN: fakeK6, FAKE_K6_REPORT: report });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(box.config, 'utf8')).toBe('{}\n');
+    expect((JSON.parse(readFileSync(report, 'utf8')) as { configSeen: string }).configSeen).toBe('{}\n');
+    expect(list(box.vol)).toEqual(['config.json']);
   });
 
   it('recovers a lock left by a dead login once it is stale, and removes it', async () => {

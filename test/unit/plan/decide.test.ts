@@ -110,6 +110,13 @@ describe('decide: runs', () => {
   it('an empty file is rewritten as {} rather than handed to k6', () => {
     const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: present('') })));
     expect(plan.prepare).toEqual([{ kind: 'reset-empty-config', path: '/config/config.json', inPlace: false }]);
+    expect(plan.k6.env['K6_CONFIG']).toBe('/config/config.json');
+  });
+
+  it('an empty file that cannot be rewritten is not handed to k6 at all (k6 refuses empty JSON)', () => {
+    const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: present(''), writable: false })));
+    expect(plan.prepare).toEqual([]);
+    expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
   });
 
   it('gives k6 a private HOME when HOME is unusable', () => {
