@@ -70,7 +70,7 @@ function prepareAll(plan: Extract<Plan, { kind: 'run' }>, log: Logger, scratch: 
         log.debug(`no private HOME (${code})`);
         continue;
       }
-      log.error(messages.prepareFailed('path' in step ? step.path : '', code));
+      log.error(messages.prepareFailed(step.kind === 'mkdir' ? 'directory' : 'file', step.path, code));
       return EXIT_GENERIC_ERROR;
     }
   }

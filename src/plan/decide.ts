@@ -132,7 +132,8 @@ export function decide(facts: Facts): Plan {
   }
 
   const { location, args, persistent } = facts;
-  const login = args.login;
+  // `cloud login --help` only prints help: nothing is read or saved.
+  const login = args.help ? undefined : args.login;
   draft.debug.push(`config location: ${location.reason}`);
   const handover = facts.settings.handover === 'spawn' || !facts.execve ? 'spawn' : 'exec';
   const k6 = { file: facts.settings.k6Binary, argv0: facts.argv0, args: [...facts.argv], env: draft.env };

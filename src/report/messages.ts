@@ -81,7 +81,11 @@ export const messages = {
         `k6 was not started and nothing was changed. Run every container or Job that shares this volume as uid ${owner} (\`docker run --user ${owner}\`, Kubernetes \`runAsUser: ${owner}\`), or delete the file and log in again as uid ${uid ?? '?'}.`
       );
     }
-    return `error: the k6 config file ${path} cannot be read (${code}): ${fixForCode(code, path)} k6 was not started and nothing was changed.`;
+    const fix =
+      code === 'EACCES' || code === 'EPERM'
+        ? `the user k6 runs as (uid ${uid ?? '?'}) may not read it or a directory on the way to it. Make it readable for that user, or run the container as the file's owner (\`--user "$(id -u):$(id -g)"\` for a host directory).`
+        : fixForCode(code, path);
+    return `error: the k6 config file ${path} cannot be read (${code}): ${fix} k6 was not started and nothing was changed.`;
   },
 
   configNotAFile: (path: string) =>
@@ -119,8 +123,8 @@ export const messages = {
   writeFailed: (path: string, code: string) =>
     `error: the k6 Cloud login could not be saved to ${path} (${code}): ${fixForCode(code, path)} The previous file, if any, is unchanged.`,
 
-  prepareFailed: (path: string, code: string) =>
-    `error: could not create the k6 config file ${path} (${code}): ${fixForCode(code, path)} k6 was not started.`,
+  prepareFailed: (what: 'directory' | 'file', path: string, code: string) =>
+    `error: could not create ${what === 'directory' ? `the directory ${path} for the k6 config file` : `the k6 config file ${path}`} (${code}): ${fixForCode(code, path)} k6 was not started.`,
 
   loginSaved: (place: Place, summary: { token?: string; stack?: unknown }) =>
     `k6 Cloud login saved to ${describePlace(place)}` +

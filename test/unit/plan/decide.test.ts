@@ -177,6 +177,16 @@ describe('decide: logins', () => {
     expect(plan.kind === 'refuse' && plan.message).toContain('--user "$(id -u):$(id -g)"');
   });
 
+  it.each([
+    ['cloud', 'login', '--help'],
+    ['cloud', 'login', '--token', 'x', '-h'],
+    ['login', 'cloud', '--help'],
+  ])('`%s %s %s` only prints help: no login, no refusal on a read-only volume', (...argv) => {
+    const plan = run(decide(facts({ argv, mounts: [readOnlyBind], writable: false, state: present('{}') })));
+    expect(plan.login).toBeUndefined();
+    expect(plan.handover).toBe('exec');
+  });
+
   it('allows --show on a read-only volume (it writes nothing)', () => {
     const plan = run(decide(facts({ argv: ['cloud', 'login', '--show'], mounts: [readOnlyBind], writable: false, state: present('{}') })));
     expect(plan.login?.writable).toBe(false);

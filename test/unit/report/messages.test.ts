@@ -1,0 +1,27 @@
+// Wording that must stay true to what happened: an error about reading must not talk about
+// writing, and a failed directory is not called a file.
+import { describe, expect, it } from 'vitest';
+import { messages } from '../../../src/report/messages.ts';
+
+const uid = process.getuid?.() ?? 0;
+
+describe('messages', () => {
+  it.each(['EACCES', 'EPERM'])('a config the user may not read (%s, same owner) is explained as reading, with the fix', (code) => {
+    const text = messages.unreadableConfig('/config/config.json', code, uid);
+    expect(text).toMatch(/cannot be read/);
+    expect(text).toMatch(/may not read it/);
+    expect(text).not.toMatch(/write/);
+    expect(text).toContain('--user');
+  });
+
+  it('a config owned by another uid names that uid and both ways out', () => {
+    const text = messages.unreadableConfig('/config/config.json', 'EACCES', uid + 1);
+    expect(text).toContain(`belongs to uid ${uid + 1}`);
+    expect(text).toMatch(/delete the file and log in again/);
+  });
+
+  it('a directory that cannot be made is called a directory, a file a file', () => {
+    expect(messages.prepareFailed('directory', '/config/k6', 'EACCES')).toMatch(/^error: could not create the directory \/config\/k6 for the k6 config file \(EACCES\)/);
+    expect(messages.prepareFailed('file', '/config/config.json', 'ENOSPC')).toMatch(/^error: could not create the k6 config file \/config\/config\.json \(ENOSPC\): the volume is full/);
+  });
+});
