@@ -4,6 +4,7 @@
 // credential and often sits on a volume the host user owns.
 import {
   closeSync,
+  fstatSync,
   fchmodSync,
   fchownSync,
   fsyncSync,
@@ -30,12 +31,16 @@ export class ConfigWriteError extends Error {
   readonly code: string;
   readonly step: WriteStep;
   readonly path: string;
-  constructor(path: string, step: WriteStep, code: string, detail: string) {
+  /** The file itself was changed before the failure (an in-place rewrite cut short, a rename
+   * whose result reads back wrong): it is not the previous file any more. */
+  readonly fileChanged: boolean;
+  constructor(path: string, step: WriteStep, code: string, detail: string, fileChanged = false) {
     super(`${step} ${path}: ${code} ${detail}`.trim());
     this.name = 'ConfigWriteError';
     this.path = path;
     this.step = step;
     this.code = code;
+    this.fileChanged = fileChanged;
   }
 }
 
@@ -56,10 +61,10 @@ function codeOf(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
 }
 
-function fail(path: string, step: WriteStep, error: unknown): never {
+function fail(path: string, step: WriteStep, error: unknown, fileChanged = false): never {
   if (error instanceof ConfigWriteError) throw error;
   const message = error instanceof Error ? error.message : String(error);
-  throw new ConfigWriteError(path, step, codeOf(error), message.replace(/^[A-Z]+: /, ''));
+  throw new ConfigWriteError(path, step, codeOf(error), message.replace(/^[A-Z]+: /, ''), fileChanged);
 }
 
 /** Writes through a symlink to its target, as a user editing the file would, instead of replacing the link. */
@@ -86,9 +91,10 @@ function safeLstat(path: string) {
   }
 }
 
-function writeAll(fd: number, data: Buffer): void {
-  let offset = 0;
-  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset, offset);
+/** Writes data[from..] at file position `at + from` (by default the same offset as in data). */
+function writeAll(fd: number, data: Buffer, from = 0, at = 0): void {
+  let offset = from;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset, at + offset);
 }
 
 function syncDirectory(dir: string): void {
@@ -175,20 +181,42 @@ export function replaceFile(path: string, content: string, hooks: WriteOptions =
   return { method: renamed ? 'rename' : 'in-place', path: target };
 }
 
+/**
+ * A file that is itself a mount point can only be rewritten, never replaced. The space a longer
+ * file needs is claimed first, past the old end, where the old content is untouched: a full
+ * disk then fails before any old byte changes, and the old length is restored. Only then is the
+ * old part overwritten, which needs no new blocks on an ordinary file system.
+ */
 function writeInPlace(target: string, data: Buffer): void {
   let fd: number;
   try {
-    // No O_TRUNC: writing first and truncating after keeps the window with a short file small.
+    // No O_TRUNC: the old content stays until the new one is in place.
     fd = openSync(target, constants.O_WRONLY);
   } catch (error) {
     return fail(target, 'in-place', error);
   }
   try {
-    writeAll(fd, data);
-    ftruncateSync(fd, data.length);
-    fsyncSync(fd);
-  } catch (error) {
-    fail(target, 'in-place', error);
+    const oldSize = fstatSync(fd).size;
+    if (data.length > oldSize) {
+      try {
+        writeAll(fd, data, oldSize);
+        fsyncSync(fd);
+      } catch (error) {
+        try {
+          ftruncateSync(fd, oldSize);
+        } catch {
+          // The old bytes are intact either way; only the file's end may hold part of the new tail.
+        }
+        fail(target, 'in-place', error);
+      }
+    }
+    try {
+      writeAll(fd, data.subarray(0, Math.min(oldSize, data.length)), 0, 0);
+      ftruncateSync(fd, data.length);
+      fsyncSync(fd);
+    } catch (error) {
+      fail(target, 'in-place', error, true);
+    }
   } finally {
     closeSync(fd);
   }
@@ -202,7 +230,7 @@ function verify(target: string, data: Buffer): void {
     return fail(target, 'verify', error);
   }
   if (!written.equals(data)) {
-    throw new ConfigWriteError(target, 'verify', 'EMISMATCH', 'the file read back differs from what was written');
+    throw new ConfigWriteError(target, 'verify', 'EMISMATCH', 'the file read back differs from what was written', true);
   }
 }
 

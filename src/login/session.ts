@@ -96,7 +96,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
     return 0;
   } catch (error) {
     if (error instanceof ConfigWriteError) {
-      log.error(messages.writeFailed(error.path, error.code));
+      log.error(messages.writeFailed(error.path, error.code, error.fileChanged));
       return EXIT_GENERIC_ERROR;
     }
     if (error instanceof LockTimeoutError) {

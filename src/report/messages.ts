@@ -120,8 +120,11 @@ export const messages = {
   k6LeftInvalidConfig: (problem: string) =>
     `error: k6 reported success but left a config that cannot be read (${problem}); the persistent config was not changed. Run the login again; if it repeats, report it with K6_PERSIST_DEBUG=1 output.`,
 
-  writeFailed: (path: string, code: string) =>
-    `error: the k6 Cloud login could not be saved to ${path} (${code}): ${fixForCode(code, path)} The previous file, if any, is unchanged.`,
+  writeFailed: (path: string, code: string, fileChanged = false) =>
+    `error: the k6 Cloud login could not be saved to ${path} (${code}): ${fixForCode(code, path)} ` +
+    (fileChanged
+      ? 'The rewrite stopped part way, so the file may now be incomplete: once the cause is fixed, log in again to write it whole.'
+      : 'The previous file, if any, is unchanged.'),
 
   prepareFailed: (what: 'directory' | 'file', path: string, code: string) =>
     `error: could not create ${what === 'directory' ? `the directory ${path} for the k6 config file` : `the k6 config file ${path}`} (${code}): ${fixForCode(code, path)} k6 was not started.`,

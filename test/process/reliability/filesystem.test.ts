@@ -3,7 +3,7 @@
 // read-only bind mount (EROFS). They need root (mount); elsewhere they are skipped, and the
 // container suite (test/e2e/reliability/filesystem.test.ts) covers them through Docker.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runWrapper } from '../support.ts';
@@ -61,6 +61,35 @@ describe.runIf(mountable)('login saves on failing file systems (host, real mount
     // No temp file and no lock: a lock left here would hold up the next login.
     expect(list(box.vol)).toEqual(['config.json', 'filler']);
     expect(list(box.tmp)).toEqual([]);
+  });
+
+  it('ENOSPC on a single file mounted from a full volume: the in-place rewrite fails before any old byte changes', async () => {
+    const box = sandbox('k6p-enospc-inplace-');
+    const hostVol = join(box.root, 'host-vol');
+    mkdirSync(hostVol);
+    mount(['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs'], hostVol);
+    // 4090 bytes: the login's stack keys push it past one 4 kB page, so it needs a block the
+    // full volume does not have.
+    const old = `${JSON.stringify({ keep: 'x', collectors: { cloud: { token: 'tok-old-00000000000' } } }, null, 2)}\n`;
+    const pad = 4090 - old.length;
+    const before = `${JSON.stringify({ keep: 'x'.repeat(1 + pad), collectors: { cloud: { token: 'tok-old-00000000000' } } }, null, 2)}\n`;
+    expect(before.length).toBe(4090);
+    const hostFile = join(hostVol, 'config.json');
+    writeFileSync(hostFile, before, { mode: 0o600 });
+    try {
+      writeFileSync(join(hostVol, 'filler'), Buffer.alloc(128 * 1024));
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    }
+    writeFileSync(box.config, '');
+    mount(['--bind', hostFile], box.config);
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...box.env, ...realMounts, FAKE_K6_LOGIN_TOKEN: TOKEN, FAKE_K6_STACK_ID: '4242' });
+    expect(result.exitCode).toBe(255);
+    const said = wrapperLines(result.stderr).join('\n');
+    expect(said).toContain('ENOSPC');
+    expect(said).toMatch(/volume is full/);
+    expect(said).toMatch(/previous file, if any, is unchanged/);
+    expect(readFileSync(hostFile, 'utf8')).toBe(before);
   });
 
   it('EBUSY: a single file bind-mounted over the config is rewritten in place and the login succeeds', async () => {

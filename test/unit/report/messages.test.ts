@@ -20,6 +20,13 @@ describe('messages', () => {
     expect(text).toMatch(/delete the file and log in again/);
   });
 
+  it('a save that failed before the file changed says so; one that stopped part way says the file may be incomplete', () => {
+    expect(messages.writeFailed('/config/config.json', 'ENOSPC')).toMatch(/The previous file, if any, is unchanged\.$/);
+    const partial = messages.writeFailed('/config/config.json', 'EIO', true);
+    expect(partial).toMatch(/may now be incomplete.*log in again/);
+    expect(partial).not.toMatch(/unchanged/);
+  });
+
   it('a directory that cannot be made is called a directory, a file a file', () => {
     expect(messages.prepareFailed('directory', '/config/k6', 'EACCES')).toMatch(/^error: could not create the directory \/config\/k6 for the k6 config file \(EACCES\)/);
     expect(messages.prepareFailed('file', '/config/config.json', 'ENOSPC')).toMatch(/^error: could not create the k6 config file \/config\/config\.json \(ENOSPC\): the volume is full/);
