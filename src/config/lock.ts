@@ -6,7 +6,7 @@
 // limit and recovery of a lock left by a killed process. Hand-written because the maintained
 // lock libraries install process-wide signal handlers, which would interfere with the wrapper's
 // exactly-once signal forwarding to k6.
-import { closeSync, openSync, readdirSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TEMP_MARKER } from './atomic-write.ts';
 
@@ -26,7 +26,12 @@ function codeOf(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
 }
 
-function tryAcquire(lockPath: string): boolean {
+/** What this process writes into a lock it holds: who, since when, and a nonce that makes it its own. */
+function ownLockText(): string {
+  return `${process.pid} ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}\n`;
+}
+
+function tryAcquire(lockPath: string, text: string): boolean {
   let fd: number;
   try {
     fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
@@ -36,7 +41,7 @@ function tryAcquire(lockPath: string): boolean {
   }
   try {
     // Who holds it, for a person looking at a lock that will not go away.
-    writeSync(fd, `${process.pid} ${new Date().toISOString()}\n`);
+    writeSync(fd, text);
   } catch (error) {
     // A full volume: the lock file exists but the save cannot succeed; leave nothing behind.
     closeSync(fd);
@@ -47,11 +52,47 @@ function tryAcquire(lockPath: string): boolean {
   return true;
 }
 
-function removeIfStale(lockPath: string, now: number): void {
+/**
+ * Takes a stale lock away without ever removing a live one. Two waiters may see the same stale
+ * lock; if the first removes it and takes a new one, a plain unlink by the second would delete
+ * that new, live lock. So the lock is first renamed aside (atomic: of all waiters only one gets
+ * a given file), and removed only if what was renamed is still stale; a live lock renamed by
+ * mistake is put back at once.
+ */
+export function removeIfStale(lockPath: string, now: number, afterCheck?: () => void): void {
   try {
-    if (now - statSync(lockPath).mtimeMs > LOCK_STALE_MS) unlinkSync(lockPath);
+    if (now - statSync(lockPath).mtimeMs <= LOCK_STALE_MS) return;
   } catch {
-    // Released or recovered by someone else in the meantime.
+    return; // Released in the meantime.
+  }
+  afterCheck?.();
+  // What was renamed aside must itself be stale: a live lock that took the stale one's place
+  // (perhaps with the same inode number, reused at once) is put back.
+  removeIfStill(lockPath, (aside) => Date.now() - statSync(aside).mtimeMs > LOCK_STALE_MS);
+}
+
+/**
+ * Removes the lock file if it is still the one `isIt` expects; puts anything else back. Renaming
+ * it aside first makes the check and the removal one step for every other process.
+ */
+function removeIfStill(lockPath: string, isIt: (aside: string) => boolean): void {
+  const aside = `${lockPath}.aside-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // Gone already: released or recovered by someone else.
+  }
+  try {
+    if (!isIt(aside)) linkSync(aside, lockPath);
+  } catch {
+    // A new lock is there already (or the check failed): the one renamed aside is then released
+    // early; its holder finds it gone and leaves the other one alone.
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // Nothing to do.
+    }
   }
 }
 
@@ -61,8 +102,25 @@ function removeIfStale(lockPath: string, now: number): void {
  */
 export function removeStaleLeftovers(configPath: string): void {
   const now = Date.now();
-  removeIfStale(lockPathFor(configPath), now);
+  const lockPath = lockPathFor(configPath);
+  removeIfStale(lockPath, now);
   removeLeftoverTempFiles(configPath, (path) => now - statSync(path).mtimeMs > LOCK_STALE_MS);
+  // A lock renamed aside by a process killed before it could remove it.
+  const asidePrefix = `${basename(lockPath)}.aside-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(lockPath));
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => n.startsWith(asidePrefix))) {
+    const path = join(dirname(lockPath), name);
+    try {
+      if (now - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path);
+    } catch {
+      // Gone already.
+    }
+  }
 }
 
 /** Temp files of a writer that died mid-write; without a filter, only while holding the lock. */
@@ -89,6 +147,12 @@ export function removeLeftoverTempFiles(configPath: string, shouldRemove: (path:
   return removed;
 }
 
+/** After an unusually long hold the lock may have been recovered as stale and taken by another
+ * process: only a lock that still holds this process's own text is removed. */
+function releaseIfOwn(lockPath: string, own: string): void {
+  removeIfStill(lockPath, (aside) => readFileSync(aside, 'utf8') === own);
+}
+
 export class LockTimeoutError extends Error {
   readonly code = 'ELOCKED';
   readonly lockPath: string;
@@ -101,10 +165,11 @@ export class LockTimeoutError extends Error {
 export function withConfigLock<T>(configPath: string, body: () => T, timeoutMs = LOCK_TIMEOUT_MS): T {
   const lockPath = lockPathFor(configPath);
   const deadline = Date.now() + timeoutMs;
+  const own = ownLockText();
   let held = false;
   for (;;) {
     try {
-      held = tryAcquire(lockPath);
+      held = tryAcquire(lockPath, own);
     } catch (error) {
       // The directory cannot take a lock file (a single file mounted from a read-only parent):
       // such a file is rewritten in place, which no lock could make atomic anyway.
@@ -121,10 +186,6 @@ export function withConfigLock<T>(configPath: string, body: () => T, timeoutMs =
     removeLeftoverTempFiles(configPath);
     return body();
   } finally {
-    try {
-      unlinkSync(lockPath);
-    } catch {
-      // Recovered as stale by another process after an unusually long hold.
-    }
+    releaseIfOwn(lockPath, own);
   }
 }

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fse from 'fs-extra';
-import { LOCK_STALE_MS, LockTimeoutError, lockPathFor, withConfigLock } from '../../../src/config/lock.ts';
+import { LOCK_STALE_MS, LockTimeoutError, lockPathFor, removeIfStale, withConfigLock } from '../../../src/config/lock.ts';
 
 let dir: string;
 let config: string;
@@ -45,12 +45,51 @@ describe('withConfigLock', () => {
     expect(existsSync(lockPathFor(config))).toBe(false);
   });
 
+  it('never removes a lock that is not its own any more (recovered as stale and taken by another)', () => {
+    withConfigLock(config, () => writeFileSync(lockPathFor(config), 'another process, after recovering it\n'));
+    expect(readFileSync(lockPathFor(config), 'utf8')).toBe('another process, after recovering it\n');
+    expect(readdirSync(dir)).toEqual(['.config.json.k6-persist.lock']);
+  });
+
   it('removes temp files a crashed writer left, and nothing else', () => {
     writeFileSync(config, '{}');
     writeFileSync(join(dir, '.config.json.k6-persist-123-abcd.tmp'), '{"half');
     writeFileSync(join(dir, 'other.json'), '{}');
     withConfigLock(config, () => undefined);
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'other.json']);
+  });
+});
+
+describe('removeIfStale', () => {
+  it('two waiters saw the same stale lock and the first already took a new one: the second leaves it alone', () => {
+    const lock = lockPathFor(config);
+    writeFileSync(lock, 'dead');
+    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
+    utimesSync(lock, old, old);
+    removeIfStale(lock, Date.now(), () => {
+      // Between this waiter's check and its removal: the other waiter recovers the stale lock
+      // and takes its own.
+      unlinkSync(lock);
+      writeFileSync(lock, 'live');
+    });
+    expect(readFileSync(lock, 'utf8')).toBe('live');
+    expect(readdirSync(dir)).toEqual(['.config.json.k6-persist.lock']);
+  });
+
+  it('removes the stale lock it saw, leaving nothing aside', () => {
+    const lock = lockPathFor(config);
+    writeFileSync(lock, 'dead');
+    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
+    utimesSync(lock, old, old);
+    removeIfStale(lock, Date.now());
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('leaves a fresh lock alone', () => {
+    const lock = lockPathFor(config);
+    writeFileSync(lock, 'live');
+    removeIfStale(lock, Date.now());
+    expect(readFileSync(lock, 'utf8')).toBe('live');
   });
 });
 
@@ -66,6 +105,9 @@ describe('removeStaleLeftovers', () => {
     const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
     utimesSync(oldTemp, old, old);
     utimesSync(lockPathFor(config), old, old);
+    const oldAside = join(dir, '.config.json.k6-persist.lock.aside-7-zz');
+    writeFileSync(oldAside, 'dead');
+    utimesSync(oldAside, old, old);
     removeStaleLeftovers(config);
     expect(readdirSync(dir).sort()).toEqual(['.config.json.k6-persist-2-bbbb.tmp', 'config.json']);
   });
