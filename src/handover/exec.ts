@@ -18,8 +18,22 @@ export function assertExecutable(file: string): void {
   }
 }
 
+/**
+ * Node ignores SIGPIPE and SIGXFSZ for itself, and an ignored signal stays ignored across execve:
+ * k6 would start with both ignored where plain k6 starts with neither. A listener added and
+ * removed again leaves the signal at its default (libuv resets it when it stops watching).
+ */
+function restoreDefaultDispositions(): void {
+  const noop = () => undefined;
+  for (const signal of ['SIGPIPE', 'SIGXFSZ'] as const) {
+    process.on(signal, noop);
+    process.off(signal, noop);
+  }
+}
+
 export function handOver(file: string, argv0: string, args: readonly string[], env: NodeJS.ProcessEnv): never {
   assertExecutable(file);
+  restoreDefaultDispositions();
   const execve = (process as unknown as { execve: Execve }).execve;
   const cleanEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) cleanEnv[key] = value;

@@ -74,6 +74,20 @@ describe.each(['exec', 'spawn'] as const)('a k6 binary that cannot be started, h
   });
 });
 
+describe.each(['exec', 'spawn'] as const)('signal dispositions k6 starts with, hand-over %s', (handover) => {
+  it('nothing ignored that plain k6 would not have ignored (Node ignores SIGPIPE and SIGXFSZ for itself)', async () => {
+    const t = setup();
+    const k6 = join(t.dir, 'k6-status');
+    const out = join(t.dir, 'status.txt');
+    writeFileSync(k6, `#!/bin/sh\ngrep -E '^Sig(Ign|Blk):' /proc/self/status > "${out}"\n`, { mode: 0o755 });
+    const result = await runWrapper(['version'], { ...t.env, K6_PERSIST_HANDOVER: handover, K6_PERSIST_K6_BIN: k6 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const status = Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(/:\s+/)));
+    expect(BigInt(`0x${status['SigIgn']}`)).toBe(0n);
+    expect(BigInt(`0x${status['SigBlk']}`)).toBe(0n);
+  });
+});
+
 describe('exit status when k6 is killed by a signal', () => {
   it.each([
     ['SIGKILL', 137],
