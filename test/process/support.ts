@@ -1,20 +1,27 @@
 // Runs the real bundle (as the image would) against fake-k6.mjs, on the host.
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const fakeK6 = join(root, 'test/process/fake-k6.mjs');
 
 let bundlePromise: Promise<string> | undefined;
 
+/** Every directory this test file made in the temp directory, removed when the file is done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Builds both bundles once per test file into a private directory (files run in parallel);
  * resolves to that directory. */
 function bundles(): Promise<string> {
   bundlePromise ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k6p-bundle-'));
+    const dir = scratch('k6p-bundle-');
     await execa(process.execPath, ['scripts/build.ts', '--node-path', process.execPath, '--outdir', dir], { cwd: root });
     return dir;
   })();
@@ -32,7 +39,9 @@ export async function cliBundle(): Promise<string> {
 }
 
 export function scratch(prefix = 'k6p-proc-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export interface WrapperOptions {
@@ -43,7 +52,12 @@ export interface WrapperOptions {
 
 /** Environment with nothing from the developer's own shell that could change a decision. */
 export function baseEnv(home: string, report: string): Record<string, string> {
+  // The wrapper's own temp files (a private HOME left behind by execve, login staging) go
+  // beside the report, so they are removed with the test's directory.
+  const tmp = join(dirname(report), 'tmp');
+  mkdirSync(tmp, { recursive: true });
   return {
+    TMPDIR: tmp,
     PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
     HOME: home,
     K6_PERSIST_K6_BIN: fakeK6,
