@@ -1,6 +1,6 @@
 // Runs the real bundle (as the image would) against fake-k6.mjs, on the host.
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ afterAll(() => {
 function bundles(): Promise<string> {
   bundlePromise ??= (async () => {
     const dir = scratch('k6p-bundle-');
+    chmodSync(dir, 0o755); // readable by UNPRIVILEGED too
     await execa(process.execPath, ['scripts/build.ts', '--node-path', process.execPath, '--outdir', dir], { cwd: root });
     return dir;
   })();
@@ -48,7 +49,12 @@ export interface WrapperOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   detached?: boolean;
+  /** Run as this uid/gid (the suite may run as root, for whom every directory is writable). */
+  user?: { uid: number; gid: number };
 }
+
+/** An unprivileged user for cases about permissions, when the suite itself runs as root. */
+export const UNPRIVILEGED = { uid: 65534, gid: 65534 };
 
 /** Environment with nothing from the developer's own shell that could change a decision. */
 export function baseEnv(home: string, report: string): Record<string, string> {
@@ -75,6 +81,7 @@ export async function runWrapper(args: string[], env: Record<string, string | un
     reject: false,
     input: options.input ?? '',
     detached: options.detached ?? false,
+    ...(options.user ?? {}),
   });
 }
 

@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseEnv, bundle, cliBundle, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
+import { UNPRIVILEGED, baseEnv, bundle, cliBundle, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
 
 interface Report {
   argv: string[];
@@ -149,7 +149,6 @@ describe('execve hand-over', () => {
     expect(t.report().pid).toBe(child.pid);
   });
 
-  it.skipIf(hasExecve)(`is not tested on Node ${process.version}: it has no process.execve (22.15+); spawn is used instead`, () => {});
 
   it('K6_PERSIST_HANDOVER=spawn keeps the wrapper as parent', async () => {
     const t = setup();
@@ -353,14 +352,20 @@ describe('login', () => {
     expect(result.stderr).toMatch(/--rm/);
   });
 
-  it.runIf(process.getuid?.() !== 0)('refuses a login into a directory this user cannot write, with the --user fix', async () => {
+  it('refuses a login into a directory this user cannot write, with the --user fix', async () => {
     const t = setup();
     const vol = join(t.dir, 'vol');
     mkdirSync(vol);
     chmodSync(vol, 0o555);
-    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_DIR: vol });
+    // As root every directory is writable: then the wrapper runs as an unprivileged user.
+    const isRoot = process.getuid?.() === 0;
+    if (isRoot) chmodSync(t.dir, 0o755);
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_DIR: vol }, isRoot ? { user: UNPRIVILEGED } : {});
     expect(result.exitCode).toBe(255);
+    expect(result.stderr).toMatch(/is not writable by uid \d+/);
     expect(result.stderr).toContain('--user "$(id -u):$(id -g)"');
+    expect(existsSync(t.reportPath)).toBe(false);
+    expect(readdirSync(vol)).toEqual([]);
   });
 });
 

@@ -27,6 +27,7 @@ const path = configPath(argv, env);
 const report = {
   argv,
   env: { K6_CONFIG: env.K6_CONFIG ?? null, K6_CLOUD_TOKEN: env.K6_CLOUD_TOKEN ?? null, HOME: env.HOME ?? null },
+  homeMode: env.HOME ? modeOf(env.HOME) : null,
   // What k6 is given to write: the wrapper's private staging copy, and how private it is.
   config: path ? { path, mode: modeOf(path), dir: dirname(path), dirMode: modeOf(dirname(path)) } : null,
 };

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, mkdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fse from 'fs-extra';
 import { ConfigWriteError, createEmptyConfig, replaceFile, type WriteStep } from '../../../src/config/atomic-write.ts';
@@ -74,13 +75,23 @@ describe('replaceFile', () => {
     }
   });
 
-  it.runIf(!isRoot)('fails with EACCES in a directory it may not write, leaving the old file', () => {
+  it('fails with EACCES in a directory it may not write, leaving the old file', () => {
     const path = join(dir, 'config.json');
     writeFileSync(path, 'old');
-    chmodSync(dir, 0o500);
+    chmodSync(dir, 0o555);
     try {
-      expect(() => replaceFile(path, 'new')).toThrow(/EACCES/);
+      if (!isRoot) {
+        expect(() => replaceFile(path, 'new')).toThrow(/EACCES/);
+      } else {
+        // Root may write anywhere: the same call, made by an unprivileged user in a child.
+        const module = pathToFileURL(join(import.meta.dirname, '../../../src/config/atomic-write.ts')).href;
+        const script = `import { replaceFile } from ${JSON.stringify(module)};
+          try { replaceFile(${JSON.stringify(path)}, 'new'); console.log('written'); } catch (e) { console.log(e.name, e.code); }`;
+        const said = execFileSync(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
+        expect(said.trim()).toBe('ConfigWriteError EACCES');
+      }
       expect(readFileSync(path, 'utf8')).toBe('old');
+      expect(readdirSync(dir)).toEqual(['config.json']);
     } finally {
       chmodSync(dir, 0o700);
     }
