@@ -20,7 +20,9 @@ beforeAll(() => {
     'thresholds.js': '// standin: thresholds=fail\nexport default function () {}\n',
     'throw.js': '// standin: throw\nexport default function () {}\n',
     'exit110.js': '// standin: exit=110\nexport default function () {}\n',
-    'long.js': '// standin: duration=60s\nexport default function () {}\n',
+    // A 2 s teardown after the first signal: a second, duplicated signal in that window would
+    // make k6 abort at once without its summary, which the signal tests below would see.
+    'long.js': '// standin: duration=60s\n// standin: teardown=2s\nexport default function () {}\n',
   });
 });
 afterAll(async () => {
@@ -126,11 +128,8 @@ describe('exit codes', () => {
     expect(outcome.exitCode, show(outcome)).toBe(code);
   });
 
-  it.each([
-    ['SIGTERM', 'auto', 'terminated'],
-    ['SIGINT', 'auto', 'interrupt'],
-    ['SIGTERM', 'spawn', 'terminated'],
-  ])('a %s to the container aborts the run gracefully: summary, exit 105 (handover %s)', async (signal, handover, goName) => {
+  /** Starts long.js, sends the signals (the second after a pause), and waits for the end, bounded. */
+  async function signalRun(handover: string, signals: string[]) {
     const started = await startRunning(
       {
         image: IMAGE,
@@ -143,28 +142,46 @@ describe('exit codes', () => {
     try {
       const client = await getContainerRuntimeClient();
       const container = client.container.dockerode.getContainer(started.getId());
-      await container.kill({ signal });
-      // Bounded: the run itself would last 60 s; a graceful abort takes well under 20.
+      for (const [i, signal] of signals.entries()) {
+        if (i > 0) await new Promise((done) => setTimeout(done, 500));
+        await container.kill({ signal });
+      }
+      // Bounded: the run itself would last 60 s; an abort takes well under 20.
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
           container.wait(),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`container still running 20 s after ${signal}`)), 20_000);
+            timer = setTimeout(() => reject(new Error(`container still running 20 s after ${signals.join(', ')}`)), 20_000);
           }),
         ]);
       } finally {
         clearTimeout(timer);
       }
-      const outcome = await outcomeOf(started.getId());
-      expect(outcome.exitCode, show(outcome)).toBe(105);
-      expect(outcome.stderr).toContain(`test run was aborted because k6 received a '${goName}' signal`);
-      // The summary is printed only on a graceful abort: k6 got the signal exactly once (a
-      // second one, e.g. forwarded twice, would make it exit at once without the summary).
-      expect(outcome.stdout).toContain('TOTAL RESULTS');
-      expect(outcome.stderr).not.toContain('Aborting k6 in response to signal');
+      return await outcomeOf(started.getId());
     } finally {
       await removeContainer(started.getId());
     }
+  }
+
+  it.each([
+    ['SIGTERM', 'auto', 'terminated'],
+    ['SIGINT', 'auto', 'interrupt'],
+    ['SIGTERM', 'spawn', 'terminated'],
+  ])('a %s to the container aborts the run gracefully: summary, exit 105 (handover %s)', async (signal, handover, goName) => {
+    const outcome = await signalRun(handover, [signal]);
+    expect(outcome.exitCode, show(outcome)).toBe(105);
+    expect(outcome.stderr).toContain(`test run was aborted because k6 received a '${goName}' signal`);
+    // The summary is printed only on a graceful abort: k6 got the signal exactly once (a
+    // second one, e.g. forwarded twice, would make it exit at once without the summary).
+    expect(outcome.stdout).toContain('TOTAL RESULTS');
+    expect(outcome.stderr).not.toContain('Aborting k6 in response to signal');
+  });
+
+  it('control: two signals within the teardown window do end k6 at once, without its summary', async () => {
+    const outcome = await signalRun('spawn', ['SIGTERM', 'SIGTERM']);
+    expect(outcome.exitCode, show(outcome)).toBe(105);
+    expect(outcome.stderr).toContain('Aborting k6 in response to signal');
+    expect(outcome.stdout).not.toContain('TOTAL RESULTS');
   });
 });
