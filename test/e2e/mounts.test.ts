@@ -71,7 +71,7 @@ describe('a host directory owned by another uid (4242, mode 0755)', () => {
   it('without --user the login fails with the fix in the message, and nothing is written', async () => {
     const dir = res.dir(HOST_UID, HOST_UID, 0o755);
     const login = await container({ command: LOGIN, mounts: [{ source: dir, target: '/config' }] });
-    expect(login.exitCode, show(login)).not.toBe(0);
+    expect(login.exitCode, show(login)).toBe(255);
     const lines = wrapperLines(login.stderr).join('\n');
     expect(lines).toContain('--user "$(id -u):$(id -g)"');
     expect(lines).toContain('/config');

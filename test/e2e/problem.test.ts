@@ -52,7 +52,7 @@ describe('plain grafana/k6 stand-in (no wrapper)', () => {
       env: cloud.env,
       mounts: [{ source: scripts, target: '/scripts', mode: 'ro' }],
     });
-    expect(run.exitCode, show(run)).not.toBe(0);
+    expect(run.exitCode, show(run)).toBe(255);
     expect(run.stderr).toContain('access token not configured');
     expect(cloud.requestsTo('POST /cloud/v6/validate_options')).toEqual([]);
   });

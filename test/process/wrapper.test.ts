@@ -135,8 +135,12 @@ describe('signals reach k6 exactly once', () => {
     });
     await waitForOutput(child.stdout!, 'fake-k6 ready');
     child.kill('SIGTERM');
-    await child;
+    const result = await child;
     expect(t.report().signals).toEqual(['SIGTERM']);
+    // k6's exit code comes through; the interrupted login saved nothing and left no staging copy.
+    expect(result.exitCode).toBe(101);
+    expect(existsSync(join(t.dir, 'vol', 'config.json'))).toBe(false);
+    expect(readdirSync(t.env['TMPDIR']!)).toEqual([]);
   });
 });
 
@@ -320,6 +324,32 @@ describe('login', () => {
     expect(quiet.stderr).toBe('');
     const quietEnv = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_QUIET: '1' });
     expect(quietEnv.stderr).toBe('');
+  });
+
+  it('-q silences the login line but never an error', async () => {
+    const t = setup();
+    const { vol, path } = volumeWith(t, '{}');
+    const env = { ...t.env, K6_PERSIST_DIR: vol, FAKE_K6_LOGIN_TOKEN: TOKEN };
+    const loud = await runWrapper(['cloud', 'login', '--token', TOKEN], env);
+    expect(loud.exitCode, loud.stderr).toBe(0);
+    expect(loud.stderr).toMatch(/k6-persist: k6 Cloud login saved to/);
+    for (const [args, extra] of [
+      [['cloud', 'login', '-q', '--token', TOKEN], {}],
+      [['cloud', 'login', '--token', TOKEN], { K6_PERSIST_QUIET: '1' }],
+    ] as const) {
+      const quiet = await runWrapper([...args], { ...env, ...extra });
+      expect(quiet.exitCode, quiet.stderr).toBe(0);
+      expect(quiet.stderr).toBe('');
+    }
+    writeFileSync(path, '{"broken":');
+    for (const [args, extra] of [
+      [['run', '-q', 'x.js'], {}],
+      [['cloud', 'login', '--quiet', '--token', TOKEN], { K6_PERSIST_QUIET: '1' }],
+    ] as const) {
+      const failed = await runWrapper([...args], { ...env, ...extra });
+      expect(failed.exitCode).toBe(104);
+      expect(failed.stderr).toMatch(/^k6-persist: error: the k6 config file .* cannot be used/);
+    }
   });
 
   function mountinfoFor(t: ReturnType<typeof setup>, mountPoint: string, root: string, options: string) {

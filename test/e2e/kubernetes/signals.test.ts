@@ -6,7 +6,7 @@
 // into that hard stop: a summary with exit 105 and no "Aborting" line shows that exactly one
 // signal reached k6. The control cases deliver two on purpose, to show the difference is seen.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ContainerSpec, imageFor, outcomeOf, plainImageFor, removeContainer, runOnce, startRunning } from '../support/containers.ts';
+import { type ContainerSpec, imageFor, noCloudFlags, outcomeOf, plainImageFor, removeContainer, runOnce, startRunning } from '../support/containers.ts';
 import { STANDIN_K6_PROCESS, docker, dockerStop, pidsIn, removeDir, runInTerminal, scriptsDir, standinScript } from './support.ts';
 
 const IMAGE = imageFor('2.2.0');
@@ -85,7 +85,7 @@ describe('docker stop -t 30 (a pod deleted or evicted: SIGTERM, SIGKILL after th
 describe('Ctrl-C in `docker run -it` on a real terminal', () => {
   const runTyping = (dockerFlags: string[], times: number) =>
     runInTerminal({
-      command: ['docker', 'run', '-it', '--rm', '--network', 'host', ...dockerFlags, '-v', `${scripts}:/scripts:ro`, IMAGE, 'run', '/scripts/long.js'],
+      command: ['docker', 'run', '-it', '--rm', '--network', 'host', ...noCloudFlags(), ...dockerFlags, '-v', `${scripts}:/scripts:ro`, IMAGE, 'run', '/scripts/long.js'],
       when: /execution: local/,
       keys: '\x03',
       times,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import fse from 'fs-extra';
+import { noCloudFlags } from '../support/containers.ts';
 
 /** A folder of test scripts, readable by any uid (it is mounted read-only like a ConfigMap). */
 export function scriptsDir(files: Record<string, string>): string {
@@ -79,7 +80,8 @@ export function uniqueName(prefix: string): string {
 // ---------------------------------------------------------------------------------------------
 
 export async function docker(args: readonly string[], timeoutMs = 60_000) {
-  return execa('docker', [...args], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+  const all = args[0] === 'run' ? ['run', ...noCloudFlags(), ...args.slice(1)] : [...args];
+  return execa('docker', all, { reject: false, timeout: timeoutMs, stdin: 'ignore' });
 }
 
 /** `docker stop -t N`: SIGTERM (the image's stop signal), SIGKILL after N seconds, as kubelet does. */

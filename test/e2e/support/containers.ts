@@ -31,6 +31,19 @@ export interface Mount {
   mode?: 'rw' | 'ro';
 }
 
+/**
+ * Where k6's Cloud calls go unless a test names its mock cloud: a closed port on 127.0.0.1.
+ * Containers share the host's network, so a test that forgot would otherwise send the stand-in
+ * to the public k6 Cloud (k6's defaults).
+ */
+export const NO_CLOUD_ENV: Readonly<Record<string, string>> = {
+  K6_CLOUD_HOST: 'http://127.0.0.1:9',
+  K6_CLOUD_HOST_V6: 'http://127.0.0.1:9',
+};
+
+/** The same as `docker run` flags, to put before the test's own (a later -e wins). */
+export const noCloudFlags = (): string[] => Object.entries(NO_CLOUD_ENV).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+
 export interface ContainerSpec {
   image: string;
   command?: string[];
@@ -52,7 +65,7 @@ class SpecContainer extends GenericContainer {
     this.withNetworkMode('host').withAutoRemove(false);
     if (spec.command) this.withCommand(spec.command);
     if (spec.entrypoint) this.withEntrypoint(spec.entrypoint);
-    if (spec.env) this.withEnvironment(spec.env);
+    this.withEnvironment({ ...NO_CLOUD_ENV, ...spec.env });
     if (spec.user) this.withUser(spec.user);
     if (spec.tmpfs) this.withTmpFs(spec.tmpfs);
     if (spec.workingDir) this.withWorkingDir(spec.workingDir);

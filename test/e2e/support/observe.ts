@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { getContainerRuntimeClient } from 'testcontainers';
-import type { Outcome } from './containers.ts';
+import { noCloudFlags, type Outcome } from './containers.ts';
 
 /** The host directory behind a named (or anonymous) volume. */
 export async function volumeDir(name: string): Promise<string> {
@@ -100,7 +100,7 @@ export interface DockerRunOptions {
 export async function dockerRunInteractive(args: readonly string[], options: DockerRunOptions = {}): Promise<Outcome> {
   // A name, so a container whose client timed out can still be removed (--rm alone would not).
   const name = `k6p-e2e-i-${randomBytes(4).toString('hex')}`;
-  const result = await execa('docker', ['run', '--rm', '-i', '--name', name, '--network', 'host', ...args], {
+  const result = await execa('docker', ['run', '--rm', '-i', '--name', name, '--network', 'host', ...noCloudFlags(), ...args], {
     input: options.input ?? '',
     reject: false,
     timeout: options.timeoutMs ?? 120_000,

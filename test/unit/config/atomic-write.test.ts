@@ -118,6 +118,23 @@ describe('replaceFile', () => {
     expect(readdirSync(dir)).toEqual(['config.json']);
   });
 
+  it('reads the file back: what differs from what was written is an error that says the file changed', () => {
+    const path = join(dir, 'config.json');
+    writeFileSync(path, '{"old":1}');
+    try {
+      replaceFile(path, '{"new":1}', {
+        onStep: (step) => {
+          // Something between the write and the read-back (a faulty file system, another hand).
+          if (step === 'verify') writeFileSync(path, '{"other":1}');
+        },
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigWriteError);
+      expect(error).toMatchObject({ code: 'EMISMATCH', step: 'verify', fileChanged: true });
+    }
+  });
+
   it('rewrites in place when asked (a single file mounted over the path)', () => {
     const path = join(dir, 'config.json');
     writeFileSync(path, '{"a much longer old content":1}');
