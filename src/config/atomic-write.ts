@@ -67,6 +67,15 @@ function fail(path: string, step: WriteStep, error: unknown, fileChanged = false
   throw new ConfigWriteError(path, step, codeOf(error), message.replace(/^[A-Z]+: /, ''), fileChanged);
 }
 
+/** Where a save of `path` lands: the file a symlink points to (see resolveTarget), else the path. */
+export function saveTargetOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Writes through a symlink to its target, as a user editing the file would, instead of replacing the link. */
 function resolveTarget(path: string): { target: string; owner?: { uid: number; gid: number } } {
   try {

@@ -8,14 +8,17 @@
 // exactly-once signal forwarding to k6.
 import { closeSync, linkSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { TEMP_MARKER } from './atomic-write.ts';
+import { TEMP_MARKER, saveTargetOf } from './atomic-write.ts';
 
 export const LOCK_STALE_MS = 10_000;
 export const LOCK_TIMEOUT_MS = 15_000;
 const RETRY_MS = 25;
 
+/** The lock sits beside the file a save really writes: through a symlink, beside its target, so
+ * every path that leads to one file shares one lock, and the temp files are found where they are. */
 export function lockPathFor(configPath: string): string {
-  return join(dirname(configPath), `.${basename(configPath)}.k6-persist.lock`);
+  const target = saveTargetOf(configPath);
+  return join(dirname(target), `.${basename(target)}.k6-persist.lock`);
 }
 
 function sleep(ms: number): void {
@@ -125,8 +128,9 @@ export function removeStaleLeftovers(configPath: string): void {
 
 /** Temp files of a writer that died mid-write; without a filter, only while holding the lock. */
 export function removeLeftoverTempFiles(configPath: string, shouldRemove: (path: string) => boolean = () => true): string[] {
-  const dir = dirname(configPath);
-  const prefix = `.${basename(configPath)}${TEMP_MARKER}`;
+  const target = saveTargetOf(configPath);
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}${TEMP_MARKER}`;
   const removed: string[] = [];
   let names: string[];
   try {

@@ -3,6 +3,7 @@ import { accessSync, readFileSync, statSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyseArgs } from '../args/analyse.ts';
 import { readConfigFile, type FileState } from '../config/read.ts';
+import { saveTargetOf } from '../config/atomic-write.ts';
 import { execveAvailable } from '../handover/exec.ts';
 import { parseMountinfo } from '../mounts/mountinfo.ts';
 import { locateConfig } from '../mounts/locate.ts';
@@ -49,7 +50,8 @@ function createProblem(dir: string): string | undefined {
 function saveProblem(path: string, state: FileState, singleFile: boolean, userChose: boolean): string | undefined {
   // A single file mounted over the path can only be rewritten in place.
   if (singleFile) return state.kind === 'present' ? writeProblem(path) : 'ENOENT';
-  const dir = dirname(path);
+  // Through a symlink the save lands beside the link's target, so that directory is the one to write.
+  const dir = dirname(saveTargetOf(path));
   if (isDirectory(dir)) return writeProblem(dir); // rename needs the directory, not the old file
   return userChose ? 'ENOENT' : createProblem(dir);
 }

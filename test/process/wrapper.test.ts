@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UNPRIVILEGED, baseEnv, bundle, cliBundle, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
@@ -324,6 +324,36 @@ describe('login', () => {
     expect(quiet.stderr).toBe('');
     const quietEnv = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_QUIET: '1' });
     expect(quietEnv.stderr).toBe('');
+  });
+
+  it('a config that is a symlink: the save goes to its target, with the lock and the clean-up of old temp files beside it', async () => {
+    const t = setup();
+    const vol = join(t.dir, 'vol');
+    const data = join(t.dir, 'data');
+    mkdirSync(vol);
+    mkdirSync(data);
+    writeFileSync(join(data, 'k6.json'), '{"keep":1}');
+    symlinkSync('../data/k6.json', join(vol, 'config.json'));
+    // Left by a writer killed long ago, beside the real file.
+    const leftover = join(data, '.k6.json.k6-persist-1-dead.tmp');
+    writeFileSync(leftover, '{"half');
+    // The link's own directory is not writable for the user that logs in; the target's is.
+    const isRoot = process.getuid?.() === 0;
+    const user = isRoot ? UNPRIVILEGED : undefined;
+    const out = join(t.dir, 'out');
+    mkdirSync(out);
+    if (user) {
+      chmodSync(t.dir, 0o755);
+      for (const path of [data, join(data, 'k6.json'), leftover, out, t.env['TMPDIR']!]) chownSync(path, user.uid, user.gid);
+    }
+    chmodSync(vol, 0o555);
+    const env = { ...t.env, K6_PERSIST_DIR: vol, FAKE_K6_LOGIN_TOKEN: TOKEN, FAKE_K6_REPORT: join(out, 'report.json') };
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], env, user ? { user } : {});
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readlinkSync(join(vol, 'config.json'))).toBe('../data/k6.json');
+    expect(JSON.parse(readFileSync(join(data, 'k6.json'), 'utf8'))).toMatchObject({ keep: 1, collectors: { cloud: { token: TOKEN } } });
+    expect(readdirSync(data)).toEqual(['k6.json']);
+    expect(readdirSync(vol)).toEqual(['config.json']);
   });
 
   it('-q silences the login line but never an error', async () => {
