@@ -147,7 +147,8 @@ export function decide(facts: Facts): Plan {
   });
 
   if (!location.path || !persistent) {
-    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(defaultConfigPath(facts.env)));
+    // With no usable HOME, k6 logs in under the private HOME made above, removed once k6 is done.
+    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(facts.homeUsable ? defaultConfigPath(facts.env) : undefined));
     return run({ handover: login ? 'spawn' : handover });
   }
 
@@ -159,7 +160,6 @@ export function decide(facts: Facts): Plan {
       draft.env['K6_CONFIG'] = persistent.path;
       draft.debug.push(`K6_CONFIG=${persistent.path}`);
     }
-    if (draft.prepare.some((step) => step.kind === 'create-config')) draft.debug.push(`${persistent.path} does not exist: created as {} (0600)`);
     return run({ handover });
   }
 

@@ -52,8 +52,10 @@ export function describeMount(mount: ClassifiedMount): string {
 }
 
 export const messages = {
-  loginWithoutVolume: (defaultPath: string) =>
-    `warning: no config volume is mounted, so this login is saved in ${defaultPath} inside the container and vanishes with it. ` +
+  loginWithoutVolume: (defaultPath: string | undefined) =>
+    (defaultPath
+      ? `warning: no config volume is mounted, so this login is saved in ${defaultPath} inside the container and vanishes with it. `
+      : 'warning: no config volume is mounted and HOME is not writable, so this login goes to a temporary directory and is gone when this command ends. ') +
     `Mount a volume at /config to keep it, e.g. \`${VOLUME_FIX} cloud login --token <token>\`, and later runs with the same volume use it with no flag.`,
 
   loginIntoAnonymousVolume: (path: string) =>

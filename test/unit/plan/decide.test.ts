@@ -119,6 +119,14 @@ describe('decide: runs', () => {
     expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
   });
 
+  it('a login with no volume and no usable HOME is said to be gone when the command ends, not saved in HOME', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], env: { HOME: '/' }, homeUsable: false })));
+    const said = plan.notices.join('\n');
+    expect(said).toMatch(/HOME is not writable, so this login goes to a temporary directory and is gone when this command ends/);
+    expect(said).not.toContain('/.config/k6/config.json');
+    expect(said).toContain('-v k6-config:/config');
+  });
+
   it('gives k6 a private HOME when HOME is unusable', () => {
     const plan = run(decide(facts({ argv: ['run', 'x.js'], env: { HOME: '/' }, homeUsable: false })));
     expect(plan.prepare).toContainEqual({ kind: 'private-home', setXdg: true });
