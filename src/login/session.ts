@@ -12,7 +12,7 @@ import { messages, unusableConfigMessage } from '../report/messages.ts';
 import type { Logger } from '../report/log.ts';
 import type { Invocation, LoginPlan } from '../plan/types.ts';
 import { EXIT_GENERIC_ERROR, EXIT_INVALID_CONFIG } from '../plan/types.ts';
-import { createStaging, type Staging } from './staging.ts';
+import { createStaging, removeAbandonedStaging, type Staging } from './staging.ts';
 import { LockTimeoutError, removeStaleLeftovers, withConfigLock } from '../config/lock.ts';
 
 /** Long enough for a test to kill the process, short enough that a forgotten setting only delays. */
@@ -27,6 +27,7 @@ export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger): Pr
     return EXIT_GENERIC_ERROR;
   }
   log.debug(`login staging copy: ${staging.configPath}`);
+  if (plan.writable) removeAbandonedStaging(dirname(plan.place.path)).forEach((name) => log.debug(`removed an abandoned staging copy: ${name}`));
   try {
     const args = plan.configFlag ? replaceConfigPath(k6.args, plan.configFlag, staging.configPath) : k6.args;
     const outcome = await runChild({ ...k6, args, env: { ...k6.env, K6_CONFIG: staging.configPath } });

@@ -1,9 +1,14 @@
 // A private scratch copy of the config for k6 to log in against. k6 2.1+ chmods the file and its
 // directory and always truncates and rewrites in place; pointed at this copy, none of that can
 // touch the user's volume.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const PREFIX = '.k6-persist-login-';
+
+/** Older than any login, even one typed by hand at a prompt. */
+export const ABANDONED_STAGING_MS = 60 * 60 * 1000;
 
 export interface Staging {
   dir: string;
@@ -22,7 +27,7 @@ export function createStaging(initialText: string, fallbackParent: string): Stag
     let dir: string;
     try {
       // mkdtemp creates the directory 0700, owned by the current user.
-      dir = mkdtempSync(join(parent, '.k6-persist-login-'));
+      dir = mkdtempSync(join(parent, PREFIX));
     } catch (error) {
       lastCode = (error as NodeJS.ErrnoException).code ?? lastCode;
       continue;
@@ -38,4 +43,29 @@ export function createStaging(initialText: string, fallbackParent: string): Stag
     return { dir, configPath, remove: () => rmSync(dir, { recursive: true, force: true }) };
   }
   throw Object.assign(new Error(`no writable directory for the login staging copy`), { code: lastCode });
+}
+
+/**
+ * Staging directories a killed login left in `parent`. Only the volume fallback matters: a copy
+ * there holds a token and outlives the container, where one in /tmp goes with it.
+ */
+export function removeAbandonedStaging(parent: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(parent).filter((name) => name.startsWith(PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const dir = join(parent, name);
+    try {
+      if (now - statSync(dir).mtimeMs <= ABANDONED_STAGING_MS) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+  return removed;
 }

@@ -4,7 +4,8 @@
 // staging directory is 0700 while k6 uses it and gone afterwards. Container variant:
 // test/e2e/reliability/secrets.test.ts.
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { ABANDONED_STAGING_MS } from '../../../src/login/staging.ts';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliBundle, runWrapper } from '../support.ts';
@@ -136,6 +137,22 @@ describe('the token never leaks from the wrapper (host, real bundle)', () => {
       expect(leaks(result.stdout + result.stderr)).toEqual([]);
       expect(result.stdout).toContain(`${TOKEN.slice(0, 4)}${'*'.repeat(TOKEN.length - 8)}${TOKEN.slice(-4)}`);
     }
+  });
+
+  it('a staging copy a killed login left on the volume (no writable /tmp then) is removed by the next login, a live one is not', async () => {
+    const box = sandbox('k6p-secret-');
+    writeFileSync(box.config, '{}');
+    const abandoned = join(box.vol, '.k6-persist-login-dead01');
+    const live = join(box.vol, '.k6-persist-login-live01');
+    for (const dir of [abandoned, live]) {
+      mkdirSync(dir, { mode: 0o700 });
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ collectors: { cloud: { token: 'tok-left-behind-0000' } } }), { mode: 0o600 });
+    }
+    const old = (Date.now() - ABANDONED_STAGING_MS - 60_000) / 1000;
+    utimesSync(abandoned, old, old);
+    const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...box.env, FAKE_K6_LOGIN_TOKEN: TOKEN });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(list(box.vol)).toEqual(['.k6-persist-login-live01', 'config.json']);
   });
 
   it('a user without a usable HOME: the private HOME is 0700 and a login leaves no temp directory behind', async () => {
