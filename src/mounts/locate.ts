@@ -194,3 +194,17 @@ function nonEmpty(value: string | undefined): string | undefined {
 function listOr(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
+
+/** k6's default config file (Go's os.UserConfigDir + k6/config.json), as k6 itself computes it. */
+export function k6DefaultConfigPath(env: { HOME?: string | undefined; XDG_CONFIG_HOME?: string | undefined }): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  if (xdg) return `${xdg.replace(/\/+$/, '')}/k6/config.json`;
+  const home = env.HOME;
+  return home ? `${home.replace(/\/+$/, '')}/.config/k6/config.json` : '.config/k6/config.json';
+}
+
+/** Where k6 before v0.58 kept it, beside k6's default directory; k6 1.x still reads it as a fallback. */
+export function k6LegacyConfigPath(defaultPath: string): string {
+  const configDir = defaultPath.replace(/\/k6\/config\.json$/, '');
+  return `${configDir}/loadimpact/k6/config.json`;
+}

@@ -1,6 +1,7 @@
 // The one place that decides what the wrapper does. Pure: Facts in, Plan out.
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { parseConfigText } from '../config/document.ts';
+import { k6DefaultConfigPath } from '../mounts/locate.ts';
 import { messages, type Place, unusableConfigMessage } from '../report/messages.ts';
 import {
   EXIT_GENERIC_ERROR,
@@ -37,10 +38,7 @@ function readsConfig(facts: Facts): boolean {
 }
 
 function defaultConfigPath(env: Facts['env']): string {
-  const xdg = env['XDG_CONFIG_HOME'];
-  if (xdg) return join(xdg, 'k6', 'config.json');
-  const home = env['HOME'];
-  return home ? join(home, '.config', 'k6', 'config.json') : '.config/k6/config.json';
+  return k6DefaultConfigPath({ HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'] });
 }
 
 function useTokenFile(facts: Facts, draft: Draft): Refusal | undefined {
@@ -74,6 +72,12 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
       return { initialText: '{}\n', fileWillExist: false };
     }
     case 'missing':
+      if (persistent.legacy) {
+        // A volume from before k6 v0.58: k6 1.x falls back to this file while the new one is
+        // missing (2.x ignores it), and its logins start from it, so the wrapper does the same.
+        draft.debug.push(`${persistent.path} does not exist but ${persistent.legacy.path} does: k6 is left to read it, a login starts from it`);
+        return { initialText: persistent.legacy.text, fileWillExist: false };
+      }
       if (!persistent.writable || singleFile) {
         draft.debug.push(`${persistent.path} does not exist and cannot be created there`);
         return { initialText: '{}\n', fileWillExist: false };

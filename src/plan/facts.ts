@@ -6,7 +6,8 @@ import { readConfigFile, type FileState } from '../config/read.ts';
 import { saveTargetOf } from '../config/atomic-write.ts';
 import { execveAvailable } from '../handover/exec.ts';
 import { parseMountinfo } from '../mounts/mountinfo.ts';
-import { locateConfig } from '../mounts/locate.ts';
+import { k6DefaultConfigPath, k6LegacyConfigPath, locateConfig } from '../mounts/locate.ts';
+import { parseConfigText } from '../config/document.ts';
 import type { Settings } from '../settings/env.ts';
 import type { Facts, PersistentFacts } from './types.ts';
 
@@ -56,6 +57,15 @@ function saveProblem(path: string, state: FileState, singleFile: boolean, userCh
   return userChose ? 'ENOENT' : createProblem(dir);
 }
 
+/** k6's pre-v0.58 file beside k6's default directory, when the config is k6's default one. */
+function legacyConfig(path: string, env: NodeJS.ProcessEnv): PersistentFacts['legacy'] {
+  if (path !== k6DefaultConfigPath({ HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'] })) return undefined;
+  const legacyPath = k6LegacyConfigPath(path);
+  const state = readConfigFile(legacyPath);
+  if (state.kind !== 'present' || !parseConfigText(state.text).ok) return undefined;
+  return { path: legacyPath, text: state.text };
+}
+
 function readMountinfo(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -86,7 +96,15 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
     const dirExists = isDirectory(dir);
     const userChose = location.source === 'flag' || location.source === 'K6_CONFIG';
     const problem = saveProblem(location.path, state, location.singleFile, userChose);
-    persistent = { path: location.path, state, dirExists, writable: problem === undefined, ...(problem ? { writeProblem: problem } : {}) };
+    const legacy = state.kind === 'missing' ? legacyConfig(location.path, env) : undefined;
+    persistent = {
+      path: location.path,
+      state,
+      dirExists,
+      writable: problem === undefined,
+      ...(problem ? { writeProblem: problem } : {}),
+      ...(legacy ? { legacy } : {}),
+    };
   }
   const home = env['HOME'];
   const homeUsable = home !== undefined && home !== '' && home !== '/' && isDirectory(home) && canWrite(home);

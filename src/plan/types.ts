@@ -32,6 +32,8 @@ export interface PersistentFacts {
   writable: boolean;
   /** Why not, as an errno (EACCES, EROFS, ENOENT, ...). */
   writeProblem?: string;
+  /** k6's pre-v0.58 file, usable, when the file is k6's default one and is missing. */
+  legacy?: { path: string; text: string };
 }
 
 export type Prepare =

@@ -1,6 +1,7 @@
 // The image's main job (README, first example): log in in one container with only a named
 // volume at /config, then run in another container with the same volume and no token anywhere.
 // What proves it: the file in the volume, and the token and stack that reach the mock cloud.
+import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type K6Version, imageFor, runOnce } from './support/containers.ts';
@@ -9,7 +10,9 @@ import {
   IMAGE_UID,
   cloudOf,
   dockerRunInteractive,
+  hostFile,
   jsonOf,
+  listDir,
   show,
   tokenLeaks,
   viewFile,
@@ -118,6 +121,31 @@ describe('k6 2.2.0', () => {
 });
 
 describe('k6 1.8.1', () => {
+  it('a volume from before k6 v0.58 at ~/.config (only loadimpact/k6/config.json): runs use its login; a new login starts from it', async () => {
+    const volume = await res.volume();
+    const dir = await volumeDir(volume);
+    chownSync(dir, IMAGE_UID, IMAGE_UID);
+    const legacyDir = join(dir, 'loadimpact', 'k6');
+    mkdirSync(legacyDir, { recursive: true });
+    for (const d of [join(dir, 'loadimpact'), legacyDir]) chownSync(d, IMAGE_UID, IMAGE_UID);
+    const legacyText = `${JSON.stringify({ teamNotes: 'from 2024', collectors: { cloud: { token: TOKEN_V1 } } }, null, 2)}\n`;
+    hostFile(join(legacyDir, 'config.json'), legacyText, IMAGE_UID, IMAGE_UID, 0o644);
+    const mounts = [{ source: volume, target: '/home/k6/.config' }, ...withScripts()];
+
+    const runOut = await runOnce({ image: imageFor('1.8.1'), command: ['cloud', '/scripts/test.js'], env: cloud.env, mounts });
+    expect(runOut.exitCode, show(runOut)).toBe(0);
+    expect(cloud.requestsTo('POST /v1/validate-options').map((r) => r.authorization)).toEqual([`Token ${TOKEN_V1}`]);
+    // Nothing was created that would hide the old file from k6 1.x (or from plain grafana/k6).
+    expect(listDir(dir)).toEqual(['loadimpact']);
+
+    const login = await runOnce({ image: imageFor('1.8.1'), command: ['login', 'cloud', '--token', TOKEN_V2], env: cloud.env, mounts });
+    expect(login.exitCode, show(login)).toBe(0);
+    const saved = jsonOf(viewFile(join(dir, 'k6', 'config.json')));
+    expect(saved['teamNotes']).toBe('from 2024');
+    expect(cloudOf(saved)).toMatchObject({ token: TOKEN_V2 });
+    expect(viewFile(join(legacyDir, 'config.json'))?.text).toBe(legacyText);
+  });
+
   it('login cloud --token keeps the token in the volume; cloud script.js uses it', async () => {
     const volume = await res.volume();
     const login = await runOnce({

@@ -19,6 +19,7 @@ interface Scenario {
   homeUsable?: boolean;
   execve?: boolean;
   tokenFile?: Facts['tokenFile'];
+  legacy?: PersistentFacts['legacy'];
 }
 
 function facts(s: Scenario): Facts {
@@ -31,7 +32,7 @@ function facts(s: Scenario): Facts {
     cwd: '/home/k6',
   });
   const persistent: PersistentFacts | undefined = location.path
-    ? { path: location.path, state: s.state ?? { kind: 'missing' }, dirExists: s.dirExists ?? true, writable: s.writable ?? true }
+    ? { path: location.path, state: s.state ?? { kind: 'missing' }, dirExists: s.dirExists ?? true, writable: s.writable ?? true, ...(s.legacy ? { legacy: s.legacy } : {}) }
     : undefined;
   return {
     argv: s.argv,
@@ -125,6 +126,23 @@ describe('decide: runs', () => {
     expect(said).toMatch(/HOME is not writable, so this login goes to a temporary directory and is gone when this command ends/);
     expect(said).not.toContain('/.config/k6/config.json');
     expect(said).toContain('-v k6-config:/config');
+  });
+
+  describe("a volume from before k6 v0.58 at ~/.config, holding only loadimpact/k6/config.json", () => {
+    const homeConfigVolume = '2 1 0:50 /var/lib/docker/volumes/old/_data /home/k6/.config rw,relatime - ext4 /dev/vda rw';
+    const legacy = { path: '/home/k6/.config/loadimpact/k6/config.json', text: '{"collectors":{"cloud":{"token":"old-login"}}}' };
+
+    it('a run leaves k6 to read it (k6 1.x falls back to it): nothing created, no K6_CONFIG', () => {
+      const plan = run(decide(facts({ argv: ['cloud', 'run', 'x.js'], mounts: [homeConfigVolume], legacy })));
+      expect(plan.prepare).toEqual([]);
+      expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
+    });
+
+    it('a login starts from it, as k6 1.x migrates it, and saves to the new path', () => {
+      const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [homeConfigVolume], legacy })));
+      expect(plan.login?.initialText).toBe(legacy.text);
+      expect(plan.login?.place.path).toBe('/home/k6/.config/k6/config.json');
+    });
   });
 
   it('gives k6 a private HOME when HOME is unusable', () => {
