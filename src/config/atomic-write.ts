@@ -226,6 +226,12 @@ function writeInPlace(target: string, data: Buffer): void {
     } catch (error) {
       fail(target, 'in-place', error, true);
     }
+    try {
+      // A credential, as a replaced file is: 0600 where this user may change the mode.
+      fchmodSync(fd, CONFIG_FILE_MODE);
+    } catch {
+      // Owned by someone else (a host user's file): its mode stays theirs.
+    }
   } finally {
     closeSync(fd);
   }

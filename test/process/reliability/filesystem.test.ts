@@ -109,16 +109,17 @@ describe.runIf(mountable)('login saves on failing file systems (host, real mount
     expect(modeOf(hostFile)).toBe(0o600);
   });
 
-  it('EBUSY seen in the mount table: the single file is written in place from the start', async () => {
+  it('EBUSY seen in the mount table: the single file is written in place from the start, and made 0600', async () => {
     const box = sandbox('k6p-ebusy-');
     const hostFile = join(box.root, 'host-config.json');
-    writeFileSync(hostFile, OLD, { mode: 0o600 });
+    writeFileSync(hostFile, OLD, { mode: 0o644 });
     writeFileSync(box.config, '');
     mount(['--bind', hostFile], box.config);
     const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...box.env, ...realMounts, FAKE_K6_LOGIN_TOKEN: TOKEN, K6_PERSIST_DEBUG: '1' });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(readFileSync(hostFile, 'utf8')).collectors.cloud.token).toBe(TOKEN);
     expect(list(box.vol)).toEqual(['config.json']);
+    expect(modeOf(hostFile)).toBe(0o600);
   });
 
   it('EROFS: a read-only volume refuses the login before k6 runs, says read-only and how to fix it', async () => {
