@@ -27,13 +27,33 @@ function whereParsingFailed(error: unknown): string {
   return position ? `error at ${position[1]}` : 'unexpected text';
 }
 
+/** JSON.rawJSON / JSON.isRawJSON (Node 21+), not yet in TypeScript's es2024 library. */
+const RawJSON = JSON as unknown as { rawJSON(text: string): object; isRawJSON(value: unknown): boolean };
+
+/**
+ * A number JavaScript cannot hold exactly (12345678901234567891, 1e400, 1.50, -0) is kept as its
+ * source text, so a file written back after a login holds the digits the user wrote.
+ */
+function keepNumberText(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value !== 'number' || context?.source === undefined) return value;
+  return JSON.stringify(value) === context.source ? value : RawJSON.rawJSON(context.source);
+}
+
 /** Go's encoding/json (k6) refuses a document with more arrays and objects open at once. */
 export const K6_MAX_NESTING = 10_000;
 
-/** How many arrays and objects are open at once at the deepest point of valid JSON text. */
-export function nestingDepth(text: string): number {
+interface TextFacts {
+  /** How many arrays and objects are open at once at the deepest point. */
+  depth: number;
+  /** A number whose digits JavaScript would not write back the same (see keepNumberText). */
+  inexactNumber: boolean;
+}
+
+/** One pass over JSON text, outside its strings. */
+function scanJsonText(text: string): TextFacts {
   let depth = 0;
   let deepest = 0;
+  let inexactNumber = false;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
@@ -43,8 +63,20 @@ export function nestingDepth(text: string): number {
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
     else if (c === 0x7d || c === 0x5d) depth -= 1;
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let end = i + 1;
+      while (end < text.length && /[0-9eE.+-]/.test(text[end]!)) end += 1;
+      const token = text.slice(i, end);
+      if (!inexactNumber && JSON.stringify(Number(token)) !== token) inexactNumber = true;
+      i = end - 1;
+    }
   }
-  return deepest;
+  return { depth: deepest, inexactNumber };
+}
+
+/** How many arrays and objects are open at once at the deepest point of valid JSON text. */
+export function nestingDepth(text: string): number {
+  return scanJsonText(text).depth;
 }
 
 function describe(value: unknown): string {
@@ -66,10 +98,20 @@ export function parseConfigText(text: string): ParsedConfig {
   } catch (error) {
     return { ok: false, problem: `it is not valid JSON (${whereParsingFailed(error)})` };
   }
+  const facts = scanJsonText(text);
   // k6 could not read it either; and writing it back (indented, as k6 does) would grow without
   // bound: 200 000 levels are more characters than a string can hold.
-  if (nestingDepth(text) > K6_MAX_NESTING) {
+  if (facts.depth > K6_MAX_NESTING) {
     return { ok: false, problem: `it is nested deeper than the ${K6_MAX_NESTING} levels k6 reads` };
+  }
+  if (facts.inexactNumber) {
+    try {
+      // Only then: a reviver makes JSON.parse recursive, which a very deep file could overflow;
+      // that file keeps the rounded numbers rather than fail.
+      value = JSON.parse(text, keepNumberText as (key: string, value: unknown) => unknown);
+    } catch {
+      // Keeps the value parsed above.
+    }
   }
   const asObject = objectSchema.safeParse(value);
   if (!asObject.success || value === null || Array.isArray(value)) {
@@ -104,7 +146,7 @@ function stringifyIndented(root: unknown): string {
   const out: string[] = [];
   const stack: Frame[] = [];
   const open = (value: unknown, indent: string): void => {
-    if (value === null || typeof value !== 'object') {
+    if (value === null || typeof value !== 'object' || RawJSON.isRawJSON(value)) {
       out.push(JSON.stringify(value) ?? 'null');
       return;
     }

@@ -47,6 +47,13 @@ describe('parseConfigText', () => {
     },
   );
 
+  it('writes numbers back with the digits the file had, also those JavaScript cannot hold exactly', () => {
+    const text = '{"big":12345678901234567891,"half":1.50,"huge":1e400,"neg":-0,"plain":5,"f":0.1}';
+    const result = parseConfigText(text);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(serializeConfig(result.config).replace(/\s/g, '')).toBe(text);
+  });
+
   it('keeps the last of duplicate keys, as k6 (Go) does', () => {
     const result = parseConfigText('{"a":1,"a":2}');
     expect(result.ok && result.config['a']).toBe(2);
