@@ -127,7 +127,8 @@ export function decide(facts: Facts): Plan {
   const draft: Draft = { env: { ...facts.env }, notices: [], debug: [], prepare: [] };
   const refuse = ({ message, exitCode }: Refusal): Plan => ({ kind: 'refuse', exitCode, message, debug: draft.debug });
 
-  const tokenProblem = useTokenFile(facts, draft);
+  // `version`, `help` and the like use no token: a broken secret mount must not break them.
+  const tokenProblem = readsConfig(facts) ? useTokenFile(facts, draft) : undefined;
   if (tokenProblem) return refuse(tokenProblem);
 
   if (!facts.homeUsable) {

@@ -155,6 +155,11 @@ describe('decide: runs', () => {
     expect(plan.k6.env['K6_CLOUD_TOKEN']).toBe(TOKEN);
   });
 
+  it.each([['version'], ['help'], ['run', '--help']])('`k6 %s` is not held up by an unreadable K6_CLOUD_TOKEN_FILE', (...argv) => {
+    const plan = run(decide(facts({ argv, tokenFile: { path: '/run/secrets/t', errorCode: 'ENOENT' } })));
+    expect(plan.k6.env['K6_CLOUD_TOKEN']).toBeUndefined();
+  });
+
   it('refuses K6_CLOUD_TOKEN together with K6_CLOUD_TOKEN_FILE', () => {
     const plan = decide(facts({ argv: ['run', 'x.js'], env: { K6_CLOUD_TOKEN: 'x' }, tokenFile: { path: '/t', content: 'y' } }));
     expect(plan.kind).toBe('refuse');
