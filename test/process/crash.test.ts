@@ -10,8 +10,18 @@ import { utimesSync } from 'node:fs';
 const OLD = `${JSON.stringify({ keep: 'me', collectors: { cloud: { token: 'old-token-0000000000' } } }, null, 2)}\n`;
 const NEW_TOKEN = 'new-token-1111111111';
 
-describe.each(['locked', 'write', 'sync', 'rename', 'verify'])('SIGKILL while the login save is paused at %s', (point) => {
-  it('leaves a complete file, old or new, and the next login recovers', async () => {
+// What each step has done when the pause hits it (src/config/atomic-write.ts): the content the
+// file must have after the kill, and what the dead process leaves next to it.
+const STEPS = [
+  { point: 'locked', content: 'old', leftovers: ['lock'] },
+  { point: 'write', content: 'old', leftovers: ['lock', 'temp'] },
+  { point: 'sync', content: 'old', leftovers: ['lock', 'temp'] },
+  { point: 'rename', content: 'old', leftovers: ['lock', 'temp'] },
+  { point: 'verify', content: 'new', leftovers: ['lock'] },
+] as const;
+
+describe.each(STEPS)('SIGKILL while the login save is paused at $point', ({ point, content, leftovers }) => {
+  it(`leaves the ${content} file complete, and the next login recovers`, async () => {
     const dir = scratch('k6p-crash-');
     const home = join(dir, 'home');
     const vol = join(dir, 'vol');
@@ -29,7 +39,12 @@ describe.each(['locked', 'write', 'sync', 'rename', 'verify'])('SIGKILL while th
     const text = readFileSync(path, 'utf8');
     const parsed = JSON.parse(text) as { keep: string; collectors: { cloud: { token: string } } };
     expect(parsed.keep).toBe('me');
-    expect(['old-token-0000000000', NEW_TOKEN]).toContain(parsed.collectors.cloud.token);
+    expect(parsed.collectors.cloud.token).toBe(content === 'old' ? 'old-token-0000000000' : NEW_TOKEN);
+    const lockName = lockPathFor(path).split('/').at(-1);
+    const left = readdirSync(vol)
+      .filter((name) => name !== 'config.json')
+      .map((name) => (name === lockName ? 'lock' : name.includes('.k6-persist-') && name.endsWith('.tmp') ? 'temp' : name));
+    expect(left.sort()).toEqual([...leftovers].sort());
 
     // The dead process's lock is stale only after a while; age it instead of waiting.
     if (existsSync(lockPathFor(path))) {
