@@ -5,6 +5,7 @@ declare const __K6_STANDIN_VERSION__: string;
 
 export const K6_VERSION: string = __K6_STANDIN_VERSION__;
 export const MAJOR = Number.parseInt(K6_VERSION.split('.')[0] ?? '0', 10);
+export const MINOR = Number.parseInt(K6_VERSION.split('.')[1] ?? '0', 10);
 
 // Every behaviour that differs between the two reproduced versions lives in this one table,
 // so the rest of the code asks "does this k6 do X?" instead of comparing version numbers.
@@ -45,7 +46,8 @@ const V2: Features = {
   bareCloudShowsHelp: true,
 };
 
-export const FEATURES: Features = MAJOR >= 2 ? V2 : V1;
+// Within 2.x only the private config file came later, in 2.1 (docs/k6-behaviour.md).
+export const FEATURES: Features = MAJOR >= 2 ? { ...V2, privateConfigFile: MAJOR > 2 || MINOR >= 1 } : V1;
 
 /** What `k6 version` prints after `k6 v`: the stand-in marks itself in the commit field. */
 export function versionDetails(): string {

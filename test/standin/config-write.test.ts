@@ -81,6 +81,19 @@ describe.each(VERSIONS)('k6 %s login rewrites config.json', (version) => {
   });
 });
 
+describe('file permissions, 2.0.0 (before v2.1)', () => {
+  it('creates the directory 0755 and the file 0644 (before umask) and leaves existing modes alone', async () => {
+    const home = tempDir();
+    const cloud = await standardCloud();
+    expect((await k6('2.0.0', saveTokenArgs('2.0.0'), { home, env: cloudEnv(cloud) })).exitCode).toBe(0);
+    expect(mode(path.dirname(configOf(home)))).toBe(0o755 & ~process.umask());
+    expect(mode(configOf(home))).toBe(0o644 & ~process.umask());
+    fs.chmodSync(configOf(home), 0o640);
+    expect((await k6('2.0.0', saveTokenArgs('2.0.0'), { home, env: cloudEnv(cloud) })).exitCode).toBe(0);
+    expect(mode(configOf(home))).toBe(0o640);
+  });
+});
+
 describe('file permissions, 2.2.0 (v2.1+ semantics)', () => {
   it('creates the directory 0700 and the file 0600', async () => {
     const home = tempDir();
