@@ -75,6 +75,13 @@ if [ -n "${K6_PERSIST_NPMRC:-}" ]; then
   secret_args+=(--set "*.secrets=id=npmrc,src=$K6_PERSIST_NPMRC")
 fi
 
+# The commit the images are built from, for their org.opencontainers.image.revision label (bake
+# reads its variables from the environment).
+if [ -z "${REVISION:-}" ] && git rev-parse --verify -q HEAD >/dev/null 2>&1; then
+  REVISION=$(git rev-parse HEAD)
+  export REVISION
+fi
+
 # The Compose file that gives each target host networking (see above).
 work=$(mktemp -d "${TMPDIR:-/tmp}/k6-persist-bake.XXXXXX")
 trap 'rm -rf "$work"' EXIT
