@@ -109,6 +109,12 @@ for t in $(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv
 done
 
 step_done "image check"
+
+# Each rebuild leaves the previous images untagged; remove those of this project only (its OCI
+# title label, or the stand-ins' label), so repeated test runs do not fill the disk.
+docker image prune -f --filter label=org.opencontainers.image.title=k6-persist >/dev/null
+docker image prune -f --filter label=org.k6-persist.standin.inputs >/dev/null
+step_done "old images removed"
 log "timings:"
 for line in "${timing[@]}"; do log "  $line"; done
 log "$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "  %-28s %6.1f s", "total", b - a }')"
