@@ -31,6 +31,13 @@ if (path) {
     report.configSeen = readFileSync(path, 'utf8');
   } catch (error) {
     report.configSeen = `error ${error.code}`;
+    // As k6 does (docs/k6-behaviour.md): a -c/K6_CONFIG file that does not exist is an error,
+    // for every command that reads the config, logins included.
+    if (error.code === 'ENOENT' && process.argv[2] !== 'version') {
+      save();
+      process.stderr.write(`stat ${path}: no such file or directory\n`);
+      process.exit(255);
+    }
   }
 }
 if (env.FAKE_K6_READ_STDIN) report.stdin = readFileSync(0, 'utf8');
