@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +51,24 @@ describe('withConfigLock', () => {
     withConfigLock(config, () => writeFileSync(lockPathFor(config), 'another process, after recovering it\n'));
     expect(readFileSync(lockPathFor(config), 'utf8')).toBe('another process, after recovering it\n');
     expect(readdirSync(dir)).toEqual(['.config.json.k6-persist.lock']);
+  });
+
+  it('where no lock file can be made (a file in a directory this user may not write), the body runs without one', () => {
+    writeFileSync(config, '{}');
+    chmodSync(config, 0o666);
+    chmodSync(dir, 0o555);
+    try {
+      const module = pathToFileURL(join(import.meta.dirname, '../../../src/config/lock.ts')).href;
+      const script = `import { withConfigLock } from ${JSON.stringify(module)};
+        console.log(withConfigLock(${JSON.stringify(config)}, () => 'ran without a lock'));`;
+      // As root every directory is writable: then an unprivileged user runs it.
+      const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const said = execFileSync(process.execPath, ['--input-type=module', '-e', script], { ...asUser, encoding: 'utf8' });
+      expect(said.trim()).toBe('ran without a lock');
+      expect(readdirSync(dir)).toEqual(['config.json']);
+    } finally {
+      chmodSync(dir, 0o700);
+    }
   });
 
   it('removes temp files a crashed writer left, and nothing else', () => {
