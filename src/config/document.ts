@@ -39,6 +39,11 @@ function keepNumberText(_key: string, value: unknown, context?: { source?: strin
   return JSON.stringify(value) === context.source ? value : RawJSON.rawJSON(context.source);
 }
 
+/** A config value as text for a person: a number kept as its source text is shown as such. */
+export function valueText(value: unknown): string {
+  return RawJSON.isRawJSON(value) ? JSON.stringify(value) : String(value);
+}
+
 /** Go's encoding/json (k6) refuses a document with more arrays and objects open at once. */
 export const K6_MAX_NESTING = 10_000;
 
@@ -47,6 +52,11 @@ interface TextFacts {
   depth: number;
   /** A number whose digits JavaScript would not write back the same (see keepNumberText). */
   inexactNumber: boolean;
+}
+
+/** 0-9 . e E + -: what a JSON number is made of. */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 }
 
 /** One pass over JSON text, outside its strings. */
@@ -65,9 +75,11 @@ function scanJsonText(text: string): TextFacts {
     else if (c === 0x7d || c === 0x5d) depth -= 1;
     else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let end = i + 1;
-      while (end < text.length && /[0-9eE.+-]/.test(text[end]!)) end += 1;
-      const token = text.slice(i, end);
-      if (!inexactNumber && JSON.stringify(Number(token)) !== token) inexactNumber = true;
+      while (end < text.length && isNumberChar(text.charCodeAt(end))) end += 1;
+      if (!inexactNumber) {
+        const token = text.slice(i, end);
+        inexactNumber = JSON.stringify(Number(token)) !== token;
+      }
       i = end - 1;
     }
   }

@@ -108,15 +108,19 @@ export function removeStaleLeftovers(configPath: string): void {
   const lockPath = lockPathFor(configPath);
   removeIfStale(lockPath, now);
   removeLeftoverTempFiles(configPath, (path) => now - statSync(path).mtimeMs > LOCK_STALE_MS);
-  // A lock renamed aside by a process killed before it could remove it.
-  const asidePrefix = `${basename(lockPath)}.aside-`;
-  let names: string[] = [];
+  removeLocksLeftAside(lockPath, now);
+}
+
+/** Locks renamed aside (see removeIfStill) by a process killed before it could remove them. */
+function removeLocksLeftAside(lockPath: string, now: number): void {
+  const prefix = `${basename(lockPath)}.aside-`;
+  let names: string[];
   try {
-    names = readdirSync(dirname(lockPath));
+    names = readdirSync(dirname(lockPath)).filter((name) => name.startsWith(prefix));
   } catch {
     return;
   }
-  for (const name of names.filter((n) => n.startsWith(asidePrefix))) {
+  for (const name of names) {
     const path = join(dirname(lockPath), name);
     try {
       if (now - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path);
@@ -188,6 +192,7 @@ export function withConfigLock<T>(configPath: string, body: () => T, timeoutMs =
   }
   try {
     removeLeftoverTempFiles(configPath);
+    removeLocksLeftAside(lockPath, Date.now());
     return body();
   } finally {
     releaseIfOwn(lockPath, own);

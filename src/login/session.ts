@@ -70,7 +70,9 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
       pause('locked');
       // Re-read under the lock: another container may have written since this one started.
       const current = readConfigFile(plan.place.path);
-      let base = {};
+      // Still missing: the base is what k6 was given (`{}`, or a pre-v0.58 file it starts from).
+      const given = parseConfigText(plan.initialText);
+      let base = given.ok ? given.config : {};
       if (current.kind === 'present') {
         const parsed = parseConfigText(current.text);
         if (!parsed.ok) {

@@ -198,9 +198,8 @@ function listOr(items: readonly string[]): string {
 /** k6's default config file (Go's os.UserConfigDir + k6/config.json), as k6 itself computes it. */
 export function k6DefaultConfigPath(env: { HOME?: string | undefined; XDG_CONFIG_HOME?: string | undefined }): string {
   const xdg = env.XDG_CONFIG_HOME;
-  if (xdg) return `${xdg.replace(/\/+$/, '')}/k6/config.json`;
-  const home = env.HOME;
-  return home ? `${home.replace(/\/+$/, '')}/.config/k6/config.json` : '.config/k6/config.json';
+  const base = xdg ? `${xdg}/k6/config.json` : env.HOME ? `${env.HOME}/.config/k6/config.json` : '.config/k6/config.json';
+  return base.startsWith('/') ? normalisePath(base) : base;
 }
 
 /** Where k6 before v0.58 kept it, beside k6's default directory; k6 1.x still reads it as a fallback. */

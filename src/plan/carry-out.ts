@@ -1,5 +1,5 @@
 // The one place that carries out a plan: prepare the files, then hand over to k6.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigWriteError, createEmptyConfig, replaceFile } from '../config/atomic-write.ts';
@@ -24,7 +24,10 @@ function applyPrepare(step: Prepare, k6: Invocation, log: Logger, scratch: Scrat
       log.debug(`create ${step.path}: ${createEmptyConfig(step.path)}`);
       return;
     case 'reset-empty-config':
-      resetEmptyConfig(step, k6, log);
+      resetEmptyConfig(step, k6, log, scratch);
+      return;
+    case 'private-config':
+      usePrivateConfig(k6, log, scratch);
       return;
     case 'private-home': {
       // Only k6's own scratch files land here; the persistent config is addressed by K6_CONFIG.
@@ -39,11 +42,29 @@ function applyPrepare(step: Prepare, k6: Invocation, log: Logger, scratch: Scrat
 }
 
 /**
- * An empty config becomes `{}`, under the lock and only if it is still empty then: a login in
- * another container may be saving into it right now. When that cannot be done, k6 is simply not
- * pointed at the file: it could not read an empty one, and there is nothing in it to lose.
+ * k6 pointed at a private `{}` instead of an empty config it could not read. Pointed, not just
+ * left alone: when the empty file is at k6's default path, k6 would read it anyway.
  */
-function resetEmptyConfig(step: Extract<Prepare, { kind: 'reset-empty-config' }>, k6: Invocation, log: Logger): void {
+function usePrivateConfig(k6: Invocation, log: Logger, scratch: Scratch): void {
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'k6-persist-config-'));
+    scratch.push(dir);
+    const path = join(dir, 'config.json');
+    writeFileSync(path, '{}\n', { mode: 0o600 });
+    k6.env['K6_CONFIG'] = path;
+    log.debug(`the config is empty and cannot be rewritten: K6_CONFIG=${path}, a private {}`);
+  } catch (error) {
+    // Not fatal: k6 then reports the empty file itself, as it would without the wrapper.
+    log.debug(`no private config for k6 (${(error as NodeJS.ErrnoException).code ?? 'EUNKNOWN'})`);
+  }
+}
+
+/**
+ * An empty config becomes `{}`, under the lock and only if it is still empty then: a login in
+ * another container may be saving into it right now. When that cannot be done, k6 gets a private
+ * `{}` instead: it could not read an empty file, and there is nothing in it to lose.
+ */
+function resetEmptyConfig(step: Extract<Prepare, { kind: 'reset-empty-config' }>, k6: Invocation, log: Logger, scratch: Scratch): void {
   try {
     const outcome = withConfigLock(step.path, () => {
       const current = readConfigFile(step.path);
@@ -53,9 +74,9 @@ function resetEmptyConfig(step: Extract<Prepare, { kind: 'reset-empty-config' }>
     });
     log.debug(`${step.path} was empty: ${outcome}`);
   } catch (error) {
-    if (k6.env['K6_CONFIG'] === step.path) delete k6.env['K6_CONFIG'];
     const code = error instanceof ConfigWriteError || error instanceof LockTimeoutError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
-    log.debug(`${step.path} is empty and could not be rewritten (${code}): k6 is not pointed at it`);
+    log.debug(`${step.path} is empty and could not be rewritten (${code})`);
+    if (k6.env['K6_CONFIG'] === step.path) usePrivateConfig(k6, log, scratch);
   }
 }
 
@@ -65,9 +86,9 @@ function prepareAll(plan: Extract<Plan, { kind: 'run' }>, log: Logger, scratch: 
       applyPrepare(step, plan.k6, log, scratch);
     } catch (error) {
       const code = error instanceof ConfigWriteError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
-      if (step.kind === 'private-home') {
-        // Not fatal: k6 only needs a HOME for a few commands; let it report what it misses.
-        log.debug(`no private HOME (${code})`);
+      if (step.kind === 'private-home' || step.kind === 'private-config') {
+        // Not fatal: k6 reports what it misses, as it would without the wrapper.
+        log.debug(`no ${step.kind} (${code})`);
         continue;
       }
       log.error(messages.prepareFailed(step.kind === 'mkdir' ? 'directory' : 'file', step.path, code));

@@ -68,14 +68,16 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
         draft.prepare.push({ kind: 'reset-empty-config', path: persistent.path, inPlace: singleFile });
         return { initialText: '{}\n', fileWillExist: true };
       }
-      draft.debug.push(`${persistent.path} is empty and cannot be rewritten: k6 is not pointed at it`);
+      if (!userChose(facts)) draft.prepare.push({ kind: 'private-config' });
       return { initialText: '{}\n', fileWillExist: false };
     }
     case 'missing':
-      if (persistent.legacy) {
+      if (persistent.legacy && !userChose(facts)) {
         // A volume from before k6 v0.58: k6 1.x falls back to this file while the new one is
-        // missing (2.x ignores it), and its logins start from it, so the wrapper does the same.
-        draft.debug.push(`${persistent.path} does not exist but ${persistent.legacy.path} does: k6 is left to read it, a login starts from it`);
+        // missing, and its logins start from it. Runs are pointed at it (also under a private
+        // HOME, where k6 would not look), and a login saves to the new path.
+        draft.env['K6_CONFIG'] = persistent.legacy.path;
+        draft.debug.push(`${persistent.path} does not exist but ${persistent.legacy.path} does: K6_CONFIG=${persistent.legacy.path}; a login starts from it`);
         return { initialText: persistent.legacy.text, fileWillExist: false };
       }
       if (!persistent.writable || singleFile) {
@@ -88,6 +90,10 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
     default:
       return refusal(unusableConfigMessage(persistent.path, state), EXIT_INVALID_CONFIG);
   }
+}
+
+function userChose(facts: Facts): boolean {
+  return facts.location.source === 'flag' || facts.location.source === 'K6_CONFIG';
 }
 
 function cannotSave(facts: Facts, persistent: PersistentFacts, place: Place): Refusal {
@@ -109,8 +115,12 @@ function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, init
   if (savesSomething && location.mount?.kind === 'anonymous-volume') {
     draft.notices.push(messages.loginIntoAnonymousVolume(persistent.path));
   }
-  // The persistent file is written once, after k6 succeeds, never created early for a login.
+  // The persistent file is written once, after k6 succeeds, never created early for a login; its
+  // directory must be there for that write (it may not be, when the login starts from k6's
+  // pre-v0.58 file).
   draft.prepare = draft.prepare.filter((step) => step.kind !== 'create-config');
+  const dir = dirname(persistent.path);
+  if (savesSomething && !persistent.dirExists && !draft.prepare.some((step) => step.kind === 'mkdir')) draft.prepare.push({ kind: 'mkdir', path: dir });
   draft.debug.push(`login: k6 works on a private staging copy; changes under collectors.cloud are merged into ${persistent.path}`);
   return {
     place,
@@ -153,15 +163,15 @@ export function decide(facts: Facts): Plan {
 
   if (!location.path || !persistent) {
     // With no usable HOME, k6 logs in under the private HOME made above, removed once k6 is done.
-    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(facts.homeUsable ? defaultConfigPath(facts.env) : undefined));
+    const savedInContainer = facts.homeUsable || Boolean(facts.env['XDG_CONFIG_HOME']);
+    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(savedInContainer ? defaultConfigPath(facts.env) : undefined));
     return run({ handover: login ? 'spawn' : handover });
   }
 
   const config = prepareConfig(facts, persistent, draft);
   if ('message' in config) return refuse(config);
-  const userChose = location.source === 'flag' || location.source === 'K6_CONFIG';
   if (!login) {
-    if (!userChose && config.fileWillExist) {
+    if (!userChose(facts) && config.fileWillExist) {
       draft.env['K6_CONFIG'] = persistent.path;
       draft.debug.push(`K6_CONFIG=${persistent.path}`);
     }

@@ -40,6 +40,8 @@ export type Prepare =
   | { kind: 'mkdir'; path: string }
   | { kind: 'create-config'; path: string }
   | { kind: 'reset-empty-config'; path: string; inPlace: boolean }
+  /** An empty config that cannot be rewritten: k6 gets a private `{}` instead (K6_CONFIG). */
+  | { kind: 'private-config' }
   | { kind: 'private-home'; setXdg: boolean };
 
 export interface LoginPlan {

@@ -1,5 +1,6 @@
 // Every sentence the wrapper says to a user, in one place. Each error is one paragraph that says
 // what happened, to which file, and what to do. Pure: callers decide whether and where to print.
+import { valueText } from '../config/document.ts';
 import type { FileState } from '../config/read.ts';
 import type { ClassifiedMount } from '../mounts/classify.ts';
 import type { LocationSource } from '../mounts/locate.ts';
@@ -134,7 +135,7 @@ export const messages = {
   loginSaved: (place: Place, summary: { token?: string; stack?: unknown }) =>
     `k6 Cloud login saved to ${describePlace(place)}` +
     (summary.token ? `: token ${summary.token}` : '') +
-    (summary.stack != null ? `, stack ${String(summary.stack)}` : '') +
+    (summary.stack != null ? `, stack ${valueText(summary.stack)}` : '') +
     '.',
 
   loginCleared: (place: Place) => `k6 Cloud login removed from ${describePlace(place)}.`,

@@ -1,7 +1,7 @@
 // `k6-persist status`: where the login lives and what is in it, without starting a test.
 // A separate program name (not a k6 subcommand or flag) can never collide with k6's own CLI.
 import yargs from 'yargs';
-import { parseConfigText } from '../config/document.ts';
+import { parseConfigText, valueText } from '../config/document.ts';
 import { maskToken } from '../config/mask.ts';
 import { summarizeCloud } from '../config/merge.ts';
 import { gatherFacts } from '../plan/facts.ts';
@@ -79,8 +79,8 @@ function formatText(report: StatusReport): string {
     ['writable', report.writable ? 'yes' : report.readOnly ? 'no (read-only)' : 'no'],
     ['file', report.file],
     ['token', report.token ?? '(none)'],
-    ['stack id', report.stackID == null ? '(none)' : String(report.stackID)],
-    ['project id', report.projectID == null ? '(none)' : String(report.projectID)],
+    ['stack id', report.stackID == null ? '(none)' : valueText(report.stackID)],
+    ['project id', report.projectID == null ? '(none)' : valueText(report.projectID)],
     ['k6 binary', report.k6Binary],
     ['k6 version', report.k6Version ?? '(could not run it)'],
   ];

@@ -1,5 +1,5 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UNPRIVILEGED, baseEnv, bundle, cliBundle, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
 
@@ -354,6 +354,66 @@ describe('login', () => {
     expect(JSON.parse(readFileSync(join(data, 'k6.json'), 'utf8'))).toMatchObject({ keep: 1, collectors: { cloud: { token: TOKEN } } });
     expect(readdirSync(data)).toEqual(['k6.json']);
     expect(readdirSync(vol)).toEqual(['config.json']);
+  });
+
+  it('a volume from before k6 v0.58 at ~/.config: runs are pointed at its file; a login keeps all of it in the new file', async () => {
+    const t = setup();
+    const configDir = join(t.home, '.config');
+    const legacyPath = join(configDir, 'loadimpact', 'k6', 'config.json');
+    mkdirSync(dirname(legacyPath), { recursive: true });
+    const legacy = { teamNotes: 'from 2024', collectors: { influxdb: { db: 'k6' }, cloud: { token: 'old', projectID: 7 } } };
+    writeFileSync(legacyPath, JSON.stringify(legacy));
+    const mountinfo = mountinfoFor(t, configDir, '/var/lib/docker/volumes/old/_data', 'rw,relatime');
+    const run = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(t.report().env.K6_CONFIG).toBe(legacyPath);
+    expect(existsSync(join(configDir, 'k6'))).toBe(false);
+    // This k6 double does not migrate the old file itself (k6 2.x does not either).
+    const login = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo, FAKE_K6_LOGIN_TOKEN: TOKEN });
+    expect(login.exitCode, login.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(join(configDir, 'k6', 'config.json'), 'utf8'));
+    expect(saved).toEqual({ teamNotes: 'from 2024', collectors: { influxdb: { db: 'k6' }, cloud: { token: TOKEN, projectID: 7 } } });
+    expect(JSON.parse(readFileSync(legacyPath, 'utf8'))).toEqual(legacy);
+  });
+
+  it('an empty config that cannot be rewritten: k6 gets a private {} instead of a file it would refuse', async () => {
+    const t = setup();
+    const vol = join(t.dir, 'vol');
+    mkdirSync(vol);
+    writeFileSync(join(vol, 'config.json'), '');
+    chmodSync(vol, 0o555);
+    // As root every directory is writable: then the wrapper runs as an unprivileged user.
+    const isRoot = process.getuid?.() === 0;
+    const out = join(t.dir, 'out');
+    mkdirSync(out);
+    if (isRoot) {
+      chmodSync(t.dir, 0o755);
+      for (const path of [out, t.env['TMPDIR']!]) chownSync(path, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
+    }
+    const report = join(out, 'report.json');
+    const result = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_DIR: vol, FAKE_K6_REPORT: report, K6_PERSIST_HANDOVER: 'spawn' }, isRoot ? { user: UNPRIVILEGED } : {});
+    expect(result.exitCode, result.stderr).toBe(0);
+    const seen = JSON.parse(readFileSync(report, 'utf8')) as Report;
+    expect(seen.env.K6_CONFIG).not.toBe(join(vol, 'config.json'));
+    expect(seen.configSeen).toBe('{}\n');
+    expect(readFileSync(join(vol, 'config.json'), 'utf8')).toBe('');
+    // The wrapper outlived k6 (spawn) and removed the private copy.
+    expect(readdirSync(t.env['TMPDIR']!)).toEqual([]);
+  });
+
+  it('a stack id beyond what a JavaScript number holds (k6 keeps int64) is shown by status with its digits', async () => {
+    const t = setup();
+    // 2^53 + 1: a valid int64 for k6, not exactly a JavaScript number.
+    const { vol } = volumeWith(t, '{"collectors":{"cloud":{"token":"tok_0123456789abcdef","stackID":9007199254740993}}}');
+    const link = join(t.dir, 'k6-persist');
+    symlinkSync(await cliBundle(), link);
+    const { execa } = await import('execa');
+    for (const args of [['status'], ['status', '--json']]) {
+      const result = await execa(link, args, { env: { ...t.env, K6_PERSIST_DIR: vol }, extendEnv: false, reject: false });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/9007199254740993/);
+      expect(result.stdout).not.toMatch(/9007199254740992/);
+    }
   });
 
   it('-q silences the login line but never an error', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudSection, nestingDepth, parseConfigText, serializeConfig } from '../../../src/config/document.ts';
+import { cloudSection, nestingDepth, parseConfigText, serializeConfig, valueText } from '../../../src/config/document.ts';
 
 describe('parseConfigText', () => {
   it('accepts a JSON object and keeps every key', () => {
@@ -52,6 +52,15 @@ describe('parseConfigText', () => {
     const result = parseConfigText(text);
     expect(result.ok).toBe(true);
     if (result.ok) expect(serializeConfig(result.config).replace(/\s/g, '')).toBe(text);
+  });
+
+  it('shows a number kept as its digits as those digits (it is no plain number)', () => {
+    const result = parseConfigText('{"collectors":{"cloud":{"stackID":12345678901234567891,"defaultProjectID":7}}}');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const cloud = cloudSection(result.config)!;
+    expect(valueText(cloud['stackID'])).toBe('12345678901234567891');
+    expect(valueText(cloud['defaultProjectID'])).toBe('7');
   });
 
   it('keeps the last of duplicate keys, as k6 (Go) does', () => {

@@ -71,9 +71,13 @@ describe('withConfigLock', () => {
     }
   });
 
-  it('removes temp files a crashed writer left, and nothing else', () => {
+  it('removes temp files and old set-aside locks a crashed writer left, and nothing else', () => {
     writeFileSync(config, '{}');
     writeFileSync(join(dir, '.config.json.k6-persist-123-abcd.tmp'), '{"half');
+    const aside = join(dir, '.config.json.k6-persist.lock.aside-9-zz');
+    writeFileSync(aside, 'dead');
+    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
+    utimesSync(aside, old, old);
     writeFileSync(join(dir, 'other.json'), '{}');
     withConfigLock(config, () => undefined);
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'other.json']);

@@ -114,9 +114,9 @@ describe('decide: runs', () => {
     expect(plan.k6.env['K6_CONFIG']).toBe('/config/config.json');
   });
 
-  it('an empty file that cannot be rewritten is not handed to k6 at all (k6 refuses empty JSON)', () => {
+  it('an empty file that cannot be rewritten is not handed to k6: k6 gets a private {} (k6 refuses empty JSON)', () => {
     const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: present(''), writable: false })));
-    expect(plan.prepare).toEqual([]);
+    expect(plan.prepare).toEqual([{ kind: 'private-config' }]);
     expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
   });
 
@@ -132,9 +132,20 @@ describe('decide: runs', () => {
     const homeConfigVolume = '2 1 0:50 /var/lib/docker/volumes/old/_data /home/k6/.config rw,relatime - ext4 /dev/vda rw';
     const legacy = { path: '/home/k6/.config/loadimpact/k6/config.json', text: '{"collectors":{"cloud":{"token":"old-login"}}}' };
 
-    it('a run leaves k6 to read it (k6 1.x falls back to it): nothing created, no K6_CONFIG', () => {
+    it('a run is pointed at it (as k6 1.x falls back to it), and nothing is created that would hide it', () => {
       const plan = run(decide(facts({ argv: ['cloud', 'run', 'x.js'], mounts: [homeConfigVolume], legacy })));
       expect(plan.prepare).toEqual([]);
+      expect(plan.k6.env['K6_CONFIG']).toBe(legacy.path);
+    });
+
+    it('also under a private HOME, where k6 itself would not look', () => {
+      const plan = run(decide(facts({ argv: ['cloud', 'run', 'x.js'], mounts: [homeConfigVolume], legacy, homeUsable: false })));
+      expect(plan.k6.env['K6_CONFIG']).toBe(legacy.path);
+    });
+
+    it('not when the user names the new path with -c: it is created as usual', () => {
+      const plan = run(decide(facts({ argv: ['run', '-c', '/home/k6/.config/k6/config.json', 'x.js'], mounts: [homeConfigVolume], legacy })));
+      expect(plan.prepare).toContainEqual({ kind: 'create-config', path: '/home/k6/.config/k6/config.json' });
       expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
     });
 
@@ -143,6 +154,11 @@ describe('decide: runs', () => {
       expect(plan.login?.initialText).toBe(legacy.text);
       expect(plan.login?.place.path).toBe('/home/k6/.config/k6/config.json');
     });
+  });
+
+  it('a login with no volume, an unusable HOME but XDG_CONFIG_HOME set is said to be saved there', () => {
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], env: { HOME: '/', XDG_CONFIG_HOME: '/xdg' }, homeUsable: false })));
+    expect(plan.notices.join('\n')).toContain('saved in /xdg/k6/config.json inside the container');
   });
 
   it('gives k6 a private HOME when HOME is unusable', () => {

@@ -1,6 +1,7 @@
 // Wording that must stay true to what happened: an error about reading must not talk about
 // writing, and a failed directory is not called a file.
 import { describe, expect, it } from 'vitest';
+import { cloudSection, parseConfigText } from '../../../src/config/document.ts';
 import { messages } from '../../../src/report/messages.ts';
 
 const uid = process.getuid?.() ?? 0;
@@ -25,6 +26,15 @@ describe('messages', () => {
     const partial = messages.writeFailed('/config/config.json', 'EIO', true);
     expect(partial).toMatch(/may now be incomplete.*log in again/);
     expect(partial).not.toMatch(/unchanged/);
+  });
+
+  it('the login line shows a stack id kept as its digits (a number beyond what JavaScript holds)', () => {
+    const parsed = parseConfigText('{"collectors":{"cloud":{"stackID":9007199254740993}}}');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const stack = cloudSection(parsed.config)['stackID'];
+    const line = messages.loginSaved({ path: '/config/config.json', source: 'mount' }, { token: 'tok_****cdef', stack });
+    expect(line).toMatch(/stack 9007199254740993\.$/);
   });
 
   it('a directory that cannot be made is called a directory, a file a file', () => {
