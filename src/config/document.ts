@@ -75,8 +75,16 @@ function scanJsonText(text: string): TextFacts {
     else if (c === 0x7d || c === 0x5d) depth -= 1;
     else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let end = i + 1;
-      while (end < text.length && isNumberChar(text.charCodeAt(end))) end += 1;
-      if (!inexactNumber) {
+      let plainInteger = true;
+      while (end < text.length && isNumberChar(text.charCodeAt(end))) {
+        const d = text.charCodeAt(end);
+        if (d < 0x30 || d > 0x39) plainInteger = false;
+        end += 1;
+      }
+      // An integer of up to 15 digits is written back exactly as read (JSON has no leading
+      // zeros); only others need the slower comparison.
+      const digits = end - i - (c === 0x2d ? 1 : 0);
+      if (!inexactNumber && !(plainInteger && digits <= 15 && text.slice(i, end) !== '-0')) {
         const token = text.slice(i, end);
         inexactNumber = JSON.stringify(Number(token)) !== token;
       }
