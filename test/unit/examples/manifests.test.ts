@@ -39,10 +39,14 @@ describe('the example manifests', () => {
   });
 
   test('every Secret, ConfigMap and claim a pod uses is defined in the examples, with the keys it reads', () => {
-    for (const site of containerSites(manifests)) {
+    const sites = containerSites(manifests);
+    expect(sites.length).toBeGreaterThan(0);
+    let references = 0;
+    for (const site of sites) {
       for (const env of objs(site.container['env'])) {
         const ref = obj(obj(env['valueFrom'])['secretKeyRef']);
         if (ref['name'] === undefined) continue;
+        references += 1;
         const secret = find('Secret', String(ref['name']));
         expect(secret, `${site.label}: Secret ${String(ref['name'])}`).toBeDefined();
         expect(Object.keys(obj(secret?.['stringData'])), `${site.label}: key ${String(ref['key'])}`).toContain(ref['key']);
@@ -54,8 +58,11 @@ describe('the example manifests', () => {
         if (secretName !== undefined) expect(find('Secret', String(secretName)), `${site.label}: Secret ${String(secretName)}`).toBeDefined();
         if (configMapName !== undefined) expect(find('ConfigMap', String(configMapName)), `${site.label}: ConfigMap ${String(configMapName)}`).toBeDefined();
         if (claimName !== undefined) expect(find('PersistentVolumeClaim', String(claimName)), `${site.label}: PVC ${String(claimName)}`).toBeDefined();
+        if (secretName !== undefined || configMapName !== undefined || claimName !== undefined) references += 1;
       }
     }
+    // The examples use Secrets, ConfigMaps and claims: the loop above did check some.
+    expect(references).toBeGreaterThan(3);
   });
 
   test('every script path a container runs is a key of the ConfigMap mounted there', () => {

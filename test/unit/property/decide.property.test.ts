@@ -77,6 +77,7 @@ const stateArb: fc.Arbitrary<FileState> = fc.oneof(
   fc.constant<FileState>({ kind: 'not-regular' }),
   fc.constantFrom('EACCES', 'ELOOP', 'ENOENT', 'EIO').map((code): FileState => ({ kind: 'unreadable', code })),
   fc.constant<FileState>({ kind: 'too-large', size: 40 * 1024 * 1024 }),
+  fc.constantFrom('gone.json', '../..data/config.json').map((target): FileState => ({ kind: 'dangling-link', target })),
 );
 
 const scenarioArb = fc.record({
@@ -147,6 +148,7 @@ describe('decide, property-based', () => {
   });
 
   it('never plans a write to, or a login into, a file that could not be parsed or is not a regular file', () => {
+    let unusable = 0;
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const facts = factsFor(s);
@@ -155,17 +157,19 @@ describe('decide, property-based', () => {
         const { path, state } = facts.persistent;
         const usable = state.kind === 'missing' || (state.kind === 'present' && parseConfigText(state.text).ok);
         if (usable) return;
+        unusable += 1;
         const writesIt = plan.prepare.some((step) => 'path' in step && step.path === path && step.kind !== 'mkdir');
         expect(writesIt, `prepare ${JSON.stringify(plan.prepare)} for ${state.kind}`).toBe(false);
-        // `cloud login --help` is still run as a login (k6 prints help and changes nothing, so
-        // nothing is merged); every other login into such a file must be refused up front.
-        if (!facts.args.help) expect(plan.login, `a login into a ${state.kind} file`).toBeUndefined();
+        expect(plan.login, `a login into a ${state.kind} file`).toBeUndefined();
       }),
       { numRuns: 3000 },
     );
+    // The property was put to the test: many scenarios reached the checks above.
+    expect(unusable).toBeGreaterThan(100);
   });
 
   it('refuses a command that reads the config when the file cannot be used, naming the file, exit 104', () => {
+    let broken = 0;
     const reads = scenarioArb.filter((s) => {
       const args = analyseArgs(s.argv);
       const first = args.command[0];
@@ -177,8 +181,9 @@ describe('decide, property-based', () => {
         const plan = decide(facts);
         const state = facts.persistent?.state;
         if (!state || plan.kind === 'refuse' && plan.exitCode === 255) return; // settings/token-file refusals come first
-        const broken = (state.kind === 'present' && !parseConfigText(state.text).ok) || ['directory', 'not-regular', 'unreadable', 'too-large'].includes(state.kind);
-        if (!broken) return;
+        const isBroken = (state.kind === 'present' && !parseConfigText(state.text).ok) || ['directory', 'not-regular', 'unreadable', 'too-large', 'dangling-link'].includes(state.kind);
+        if (!isBroken) return;
+        broken += 1;
         expect(plan.kind).toBe('refuse');
         if (plan.kind === 'refuse') {
           expect(plan.exitCode).toBe(104);
@@ -187,6 +192,7 @@ describe('decide, property-based', () => {
       }),
       { numRuns: 3000 },
     );
+    expect(broken).toBeGreaterThan(100);
   });
 
   it('a login plan starts k6 from a copy of the file that parses', () => {
