@@ -20,6 +20,7 @@ import {
   wrapperLines,
 } from './support/observe.ts';
 import { Resources } from './support/resources.ts';
+import { answerInTerminal } from './kubernetes/support.ts';
 import { useCloudAndScripts } from './support/lifecycle.ts';
 
 const TOKEN_V2 = makeToken('v2login');
@@ -165,6 +166,25 @@ describe('k6 1.8.1', () => {
     expect(cloud.requestsTo('POST /v1/validate-options').map((r) => [r.authorization, r.status])).toEqual([
       [`Token ${TOKEN_V1}`, 200],
     ]);
+  });
+
+  it('the interactive login on a real terminal (docker run -it): answered at its prompts, the password not echoed, the login kept', async () => {
+    const volume = await res.volume();
+    const session = await answerInTerminal(
+      ['docker', 'run', '-it', '--rm', '--network', 'host', '-e', `K6_CLOUD_HOST=${cloud.mock.url}`, '-e', `K6_CLOUD_HOST_V6=${cloud.mock.url}`, '-v', `${volume}:/config`, imageFor('1.8.1'), 'login', 'cloud'],
+      [
+        { prompt: /Email:/, answer: `${EMAIL}\r` },
+        { prompt: /Password:/, answer: `${PASSWORD}\r` },
+      ],
+    );
+    expect(session.typed).toBe(2);
+    expect(session.exitCode, session.screen).toBe(0);
+    // The terminal echoed the e-mail as it was typed, but not the password.
+    expect(session.screen).toContain(EMAIL);
+    expect(session.screen).not.toContain(PASSWORD);
+    expect(cloud.requestsTo('POST /v1/login').map((r) => [r.body, r.status])).toEqual([[{ email: EMAIL, password: PASSWORD }, 200]]);
+    expect(session.screen).toMatch(/k6-persist: k6 Cloud login saved to \/config\/config\.json/);
+    expect(cloudOf(jsonOf(await volumeConfig(volume)))).toMatchObject({ token: TOKEN_FROM_PASSWORD });
   });
 
   it('the interactive e-mail/password login, typed on stdin (docker run -i), persists; cloud script.js uses it', async () => {

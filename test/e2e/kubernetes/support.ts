@@ -120,6 +120,11 @@ export interface TerminalRun {
   typed: number;
 }
 
+/** One shell command line from words (script -c takes a string). */
+function shellQuote(words: readonly string[]): string {
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' ');
+}
+
 /**
  * Runs a command on a real pseudo-terminal, as a user in a shell would: util-linux `script`
  * allocates the pty and relays what is written to its stdin as typed keys, so `docker run -it`
@@ -136,8 +141,7 @@ export async function runInTerminal(options: {
   gapMs?: number;
   timeoutMs?: number;
 }): Promise<TerminalRun> {
-  const quoted = options.command.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)).join(' ');
-  const child = execa('script', ['-qfec', quoted, '/dev/null'], {
+  const child = execa('script', ['-qfec', shellQuote(options.command), '/dev/null'], {
     reject: false,
     stdin: 'pipe',
     all: true,
@@ -165,4 +169,25 @@ export async function runInTerminal(options: {
   const result = await child;
   timers.forEach((t) => clearTimeout(t));
   return { exitCode: result.exitCode, screen: result.all ?? screen, typed };
+}
+
+/**
+ * Like runInTerminal, for a dialogue: each answer is typed once its prompt has appeared on the
+ * screen (after the previous answer), as a person at the terminal would.
+ */
+export async function answerInTerminal(command: readonly string[], dialogue: ReadonlyArray<{ prompt: RegExp; answer: string }>, timeoutMs = 90_000): Promise<TerminalRun> {
+  const child = execa('script', ['-qfec', shellQuote(command), '/dev/null'], { reject: false, stdin: 'pipe', all: true, timeout: timeoutMs, env: { TERM: 'xterm' } });
+  let screen = '';
+  let next = 0;
+  let seenUpTo = 0;
+  child.all?.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8');
+    const step = dialogue[next];
+    if (!step || !step.prompt.test(screen.slice(seenUpTo))) return;
+    next += 1;
+    seenUpTo = screen.length;
+    setTimeout(() => child.stdin?.write(step.answer), 200);
+  });
+  const result = await child;
+  return { exitCode: result.exitCode, screen: result.all ?? screen, typed: next };
 }
