@@ -41,7 +41,9 @@ function keepNumberText(_key: string, value: unknown, context?: { source?: strin
 
 /** A config value as text for a person: a number kept as its source text is shown as such. */
 export function valueText(value: unknown): string {
-  return RawJSON.isRawJSON(value) ? JSON.stringify(value) : String(value);
+  // An object or array (not what k6 writes there, but a file may hold anything) as JSON too:
+  // String() of an object can throw ({"toString": 1}).
+  return value !== null && typeof value === 'object' ? (JSON.stringify(value) ?? '') : String(value);
 }
 
 /** Go's encoding/json (k6) refuses a document with more arrays and objects open at once. */

@@ -198,7 +198,9 @@ function listOr(items: readonly string[]): string {
 /** k6's default config file (Go's os.UserConfigDir + k6/config.json), as k6 itself computes it. */
 export function k6DefaultConfigPath(env: { HOME?: string | undefined; XDG_CONFIG_HOME?: string | undefined }): string {
   const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg ? `${xdg}/k6/config.json` : env.HOME ? `${env.HOME}/.config/k6/config.json` : '.config/k6/config.json';
+  // Go's os.UserConfigDir: XDG_CONFIG_HOME if set (an error when relative), else $HOME/.config;
+  // on an error k6 uses the relative `.config`.
+  const base = xdg ? (xdg.startsWith('/') ? `${xdg}/k6/config.json` : '.config/k6/config.json') : env.HOME ? `${env.HOME}/.config/k6/config.json` : '.config/k6/config.json';
   return base.startsWith('/') ? normalisePath(base) : base;
 }
 

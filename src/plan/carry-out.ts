@@ -76,7 +76,7 @@ function resetEmptyConfig(step: Extract<Prepare, { kind: 'reset-empty-config' }>
   } catch (error) {
     const code = error instanceof ConfigWriteError || error instanceof LockTimeoutError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
     log.debug(`${step.path} is empty and could not be rewritten (${code})`);
-    if (k6.env['K6_CONFIG'] === step.path) usePrivateConfig(k6, log, scratch);
+    if (step.orPrivate) usePrivateConfig(k6, log, scratch);
   }
 }
 

@@ -65,14 +65,15 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
       if (!parsed.empty) return { initialText: state.text, fileWillExist: true };
       // k6 refuses an empty file (no JSON in it), and there is nothing in it to use.
       if (persistent.writable) {
-        draft.prepare.push({ kind: 'reset-empty-config', path: persistent.path, inPlace: singleFile });
+        draft.prepare.push({ kind: 'reset-empty-config', path: persistent.path, inPlace: singleFile, orPrivate: !userChose(facts) });
         return { initialText: '{}\n', fileWillExist: true };
       }
       if (!userChose(facts)) draft.prepare.push({ kind: 'private-config' });
       return { initialText: '{}\n', fileWillExist: false };
     }
     case 'missing':
-      if (persistent.legacy && !userChose(facts)) {
+      // Not for `login influxdb` (k6 1.x), which would rewrite the old file in place.
+      if (persistent.legacy && !userChose(facts) && facts.args.command[0] !== 'login') {
         // A volume from before k6 v0.58: k6 1.x falls back to this file while the new one is
         // missing, and its logins start from it. Runs are pointed at it (also under a private
         // HOME, where k6 would not look), and a login saves to the new path.
@@ -163,7 +164,7 @@ export function decide(facts: Facts): Plan {
 
   if (!location.path || !persistent) {
     // With no usable HOME, k6 logs in under the private HOME made above, removed once k6 is done.
-    const savedInContainer = facts.homeUsable || Boolean(facts.env['XDG_CONFIG_HOME']);
+    const savedInContainer = facts.homeUsable || Boolean(facts.env['XDG_CONFIG_HOME']?.startsWith('/'));
     if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(savedInContainer ? defaultConfigPath(facts.env) : undefined));
     return run({ handover: login ? 'spawn' : handover });
   }

@@ -7,6 +7,7 @@ import { saveTargetOf } from '../config/atomic-write.ts';
 import { execveAvailable } from '../handover/exec.ts';
 import { parseMountinfo } from '../mounts/mountinfo.ts';
 import { k6DefaultConfigPath, k6LegacyConfigPath, locateConfig } from '../mounts/locate.ts';
+import { resolveAgainst } from '../mounts/paths.ts';
 import { parseConfigText } from '../config/document.ts';
 import type { Settings } from '../settings/env.ts';
 import type { Facts, PersistentFacts } from './types.ts';
@@ -59,10 +60,14 @@ function saveProblem(path: string, state: FileState, singleFile: boolean, userCh
 
 /** k6's pre-v0.58 file beside k6's default directory, when the config is k6's default one. */
 function legacyConfig(path: string, env: NodeJS.ProcessEnv): PersistentFacts['legacy'] {
-  if (path !== k6DefaultConfigPath({ HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'] })) return undefined;
+  const defaultPath = resolveAgainst(process.cwd(), k6DefaultConfigPath({ HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'] }));
+  if (path !== defaultPath) return undefined;
   const legacyPath = k6LegacyConfigPath(path);
   const state = readConfigFile(legacyPath);
-  if (state.kind !== 'present' || !parseConfigText(state.text).ok) return undefined;
+  if (state.kind !== 'present') return undefined;
+  // An empty or broken old file holds nothing to use; k6 2.x ignores it anyway.
+  const parsed = parseConfigText(state.text);
+  if (!parsed.ok || parsed.empty) return undefined;
   return { path: legacyPath, text: state.text };
 }
 

@@ -39,7 +39,8 @@ export interface PersistentFacts {
 export type Prepare =
   | { kind: 'mkdir'; path: string }
   | { kind: 'create-config'; path: string }
-  | { kind: 'reset-empty-config'; path: string; inPlace: boolean }
+  /** orPrivate: when it cannot be done, k6 gets a private `{}` (not where the user chose the file). */
+  | { kind: 'reset-empty-config'; path: string; inPlace: boolean; orPrivate: boolean }
   /** An empty config that cannot be rewritten: k6 gets a private `{}` instead (K6_CONFIG). */
   | { kind: 'private-config' }
   | { kind: 'private-home'; setXdg: boolean };

@@ -16,6 +16,8 @@ export interface StatusReport {
   readOnly: boolean;
   writable: boolean;
   file: string;
+  /** k6's pre-v0.58 file, when runs use it because the config file is missing. */
+  legacyFile: string | null;
   token: string | null;
   stackID: unknown;
   projectID: unknown;
@@ -42,14 +44,16 @@ export function buildStatus(env: NodeJS.ProcessEnv): StatusReport | { error: str
   if (persistent) {
     const state = persistent.state;
     file = state.kind;
-    if (state.kind === 'present') {
-      const parsed = parseConfigText(state.text);
+    // Runs use k6's pre-v0.58 file while the config file is missing (see decide.ts).
+    const text = state.kind === 'present' ? state.text : persistent.legacy?.text;
+    if (text !== undefined) {
+      const parsed = parseConfigText(text);
       if (parsed.ok) {
         const summary = summarizeCloud(parsed.config);
         token = summary.token ? maskToken(summary.token) : null;
         stackID = summary.stackID ?? null;
         projectID = summary.projectID ?? null;
-        file = parsed.empty ? 'empty' : 'valid';
+        file = state.kind !== 'present' ? `missing: runs use ${persistent.legacy!.path}` : parsed.empty ? 'empty' : 'valid';
       } else {
         file = `invalid: ${parsed.problem}`;
       }
@@ -63,6 +67,7 @@ export function buildStatus(env: NodeJS.ProcessEnv): StatusReport | { error: str
     readOnly: location.mount?.readOnly ?? false,
     writable: persistent?.writable ?? false,
     file,
+    legacyFile: persistent?.state.kind === 'missing' ? (persistent.legacy?.path ?? null) : null,
     token,
     stackID,
     projectID,

@@ -376,6 +376,49 @@ describe('login', () => {
     expect(JSON.parse(readFileSync(legacyPath, 'utf8'))).toEqual(legacy);
   });
 
+  it('a pre-v0.58 file that is empty is no login: runs are not pointed at it, the new file is made as usual', async () => {
+    const t = setup();
+    const configDir = join(t.home, '.config');
+    const legacyPath = join(configDir, 'loadimpact', 'k6', 'config.json');
+    mkdirSync(dirname(legacyPath), { recursive: true });
+    writeFileSync(legacyPath, '');
+    const mountinfo = mountinfoFor(t, configDir, '/var/lib/docker/volumes/old/_data', 'rw,relatime');
+    const run = await runWrapper(['run', 'x.js'], { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(t.report().env.K6_CONFIG).toBe(join(configDir, 'k6', 'config.json'));
+    expect(t.report().configSeen).toBe('{}\n');
+  });
+
+  it('`k6-persist status` on a pre-v0.58 volume shows the login runs use, masked', async () => {
+    const t = setup();
+    const configDir = join(t.home, '.config');
+    const legacyPath = join(configDir, 'loadimpact', 'k6', 'config.json');
+    mkdirSync(dirname(legacyPath), { recursive: true });
+    writeFileSync(legacyPath, JSON.stringify({ collectors: { cloud: { token: TOKEN, stackID: 42 } } }));
+    const mountinfo = mountinfoFor(t, configDir, '/var/lib/docker/volumes/old/_data', 'rw,relatime');
+    const link = join(t.dir, 'k6-persist');
+    symlinkSync(await cliBundle(), link);
+    const { execa } = await import('execa');
+    const result = await execa(link, ['status', '--json'], { env: { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo }, extendEnv: false, reject: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status).toMatchObject({ legacyFile: legacyPath, stackID: 42, file: `missing: runs use ${legacyPath}` });
+    expect(status.token).toMatch(/^tok_\*+cdef$/);
+    expect(result.stdout).not.toContain(TOKEN);
+  });
+
+  it('`k6-persist status` never fails on what a file holds where k6 expects a number', async () => {
+    const t = setup();
+    const { vol } = volumeWith(t, '{"collectors":{"cloud":{"token":"tok_0123456789abcdef","stackID":{"toString":1},"projectID":[1]}}}');
+    const link = join(t.dir, 'k6-persist');
+    symlinkSync(await cliBundle(), link);
+    const { execa } = await import('execa');
+    const result = await execa(link, ['status'], { env: { ...t.env, K6_PERSIST_DIR: vol }, extendEnv: false, reject: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/stack id\s+\{"toString":1\}/);
+    expect(result.stderr).toBe('');
+  });
+
   it('an empty config that cannot be rewritten: k6 gets a private {} instead of a file it would refuse', async () => {
     const t = setup();
     const vol = join(t.dir, 'vol');

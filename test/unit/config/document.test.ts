@@ -63,6 +63,14 @@ describe('parseConfigText', () => {
     expect(valueText(cloud['defaultProjectID'])).toBe('7');
   });
 
+  it('shows any JSON value as text without throwing, objects and arrays as JSON', () => {
+    const result = parseConfigText('{"a":{"toString":1},"b":[1,{"valueOf":2}],"c":null,"d":"s","e":true}');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const c = result.config;
+    expect([c['a'], c['b'], c['c'], c['d'], c['e']].map(valueText)).toEqual(['{"toString":1}', '[1,{"valueOf":2}]', 'null', 's', 'true']);
+  });
+
   it('keeps the last of duplicate keys, as k6 (Go) does', () => {
     const result = parseConfigText('{"a":1,"a":2}');
     expect(result.ok && result.config['a']).toBe(2);

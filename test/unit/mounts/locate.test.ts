@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coveringMount, locateConfig, type LocateInput } from '../../../src/mounts/locate.ts';
+import { coveringMount, k6DefaultConfigPath, k6LegacyConfigPath, locateConfig, type LocateInput } from '../../../src/mounts/locate.ts';
 import { parseMountinfo, type MountEntry } from '../../../src/mounts/mountinfo.ts';
 import { fixtureMounts, line } from './fixtures.ts';
 
@@ -245,5 +245,22 @@ describe('coveringMount', () => {
   it('classifies what it returns', () => {
     const volume = parseMountinfo(line({ mountPoint: '/c', root: '/var/lib/docker/volumes/v/_data', options: 'ro' }));
     expect(coveringMount('/c/x', volume)).toMatchObject({ kind: 'named-volume', volumeName: 'v', readOnly: true, mountPoint: '/c' });
+  });
+});
+
+describe("k6's default config path, as Go's os.UserConfigDir gives it", () => {
+  it.each([
+    [{ HOME: '/home/k6' }, '/home/k6/.config/k6/config.json'],
+    [{ HOME: '/home//k6/.' }, '/home/k6/.config/k6/config.json'],
+    [{ HOME: '/home/k6', XDG_CONFIG_HOME: '/xdg' }, '/xdg/k6/config.json'],
+    // A relative XDG_CONFIG_HOME is an error in Go; k6 then uses the relative .config.
+    [{ HOME: '/home/k6', XDG_CONFIG_HOME: 'rel' }, '.config/k6/config.json'],
+    [{}, '.config/k6/config.json'],
+  ])('%j -> %s', (env, expected) => {
+    expect(k6DefaultConfigPath(env)).toBe(expected);
+  });
+
+  it('the pre-v0.58 file sits beside k6 under loadimpact/', () => {
+    expect(k6LegacyConfigPath('/home/k6/.config/k6/config.json')).toBe('/home/k6/.config/loadimpact/k6/config.json');
   });
 });

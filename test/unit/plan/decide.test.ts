@@ -110,8 +110,13 @@ describe('decide: runs', () => {
 
   it('an empty file is rewritten as {} rather than handed to k6', () => {
     const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: present('') })));
-    expect(plan.prepare).toEqual([{ kind: 'reset-empty-config', path: '/config/config.json', inPlace: false }]);
+    expect(plan.prepare).toEqual([{ kind: 'reset-empty-config', path: '/config/config.json', inPlace: false, orPrivate: true }]);
     expect(plan.k6.env['K6_CONFIG']).toBe('/config/config.json');
+  });
+
+  it('an empty file the user named with -c is theirs: no private {} in its place when it cannot be rewritten', () => {
+    const plan = run(decide(facts({ argv: ['run', '-c', '/config/config.json', 'x.js'], mounts: [namedVolume], state: present('') })));
+    expect(plan.prepare).toEqual([{ kind: 'reset-empty-config', path: '/config/config.json', inPlace: false, orPrivate: false }]);
   });
 
   it('an empty file that cannot be rewritten is not handed to k6: k6 gets a private {} (k6 refuses empty JSON)', () => {
@@ -141,6 +146,11 @@ describe('decide: runs', () => {
     it('also under a private HOME, where k6 itself would not look', () => {
       const plan = run(decide(facts({ argv: ['cloud', 'run', 'x.js'], mounts: [homeConfigVolume], legacy, homeUsable: false })));
       expect(plan.k6.env['K6_CONFIG']).toBe(legacy.path);
+    });
+
+    it('not for k6 1.x `login influxdb`, which would rewrite the old file in place', () => {
+      const plan = run(decide(facts({ argv: ['login', 'influxdb', 'http://127.0.0.1:8086/k6'], mounts: [homeConfigVolume], legacy })));
+      expect(plan.k6.env['K6_CONFIG']).not.toBe(legacy.path);
     });
 
     it('not when the user names the new path with -c: it is created as usual', () => {
