@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,13 @@ function setup() {
 }
 
 const TOKEN = 'tok_SECRET_1234567890abcdef';
+
+/** `k6-persist ARGS`: the status command's own bundle, under its name as in the image. */
+async function runStatus(t: ReturnType<typeof setup>, args: string[], env: Record<string, string>) {
+  const link = join(t.dir, 'k6-persist');
+  if (!existsSync(link)) symlinkSync(await cliBundle(), link);
+  return execa(link, args, { env: { ...t.env, ...env }, extendEnv: false, reject: false });
+}
 const hasExecve = typeof (process as { execve?: unknown }).execve === 'function';
 
 describe.each(['exec', 'spawn'] as const)('forwarding with hand-over %s', (handover) => {
@@ -396,10 +404,7 @@ describe('login', () => {
     mkdirSync(dirname(legacyPath), { recursive: true });
     writeFileSync(legacyPath, JSON.stringify({ collectors: { cloud: { token: TOKEN, stackID: 42 } } }));
     const mountinfo = mountinfoFor(t, configDir, '/var/lib/docker/volumes/old/_data', 'rw,relatime');
-    const link = join(t.dir, 'k6-persist');
-    symlinkSync(await cliBundle(), link);
-    const { execa } = await import('execa');
-    const result = await execa(link, ['status', '--json'], { env: { ...t.env, K6_PERSIST_MOUNTINFO: mountinfo }, extendEnv: false, reject: false });
+    const result = await runStatus(t, ['status', '--json'], { K6_PERSIST_MOUNTINFO: mountinfo });
     expect(result.exitCode, result.stderr).toBe(0);
     const status = JSON.parse(result.stdout);
     expect(status).toMatchObject({ legacyFile: legacyPath, stackID: 42, file: `missing: runs use ${legacyPath}` });
@@ -410,10 +415,7 @@ describe('login', () => {
   it('`k6-persist status` never fails on what a file holds where k6 expects a number', async () => {
     const t = setup();
     const { vol } = volumeWith(t, '{"collectors":{"cloud":{"token":"tok_0123456789abcdef","stackID":{"toString":1},"projectID":[1]}}}');
-    const link = join(t.dir, 'k6-persist');
-    symlinkSync(await cliBundle(), link);
-    const { execa } = await import('execa');
-    const result = await execa(link, ['status'], { env: { ...t.env, K6_PERSIST_DIR: vol }, extendEnv: false, reject: false });
+    const result = await runStatus(t, ['status'], { K6_PERSIST_DIR: vol });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/stack id\s+\{"toString":1\}/);
     expect(result.stderr).toBe('');
@@ -448,11 +450,8 @@ describe('login', () => {
     const t = setup();
     // 2^53 + 1: a valid int64 for k6, not exactly a JavaScript number.
     const { vol } = volumeWith(t, '{"collectors":{"cloud":{"token":"tok_0123456789abcdef","stackID":9007199254740993}}}');
-    const link = join(t.dir, 'k6-persist');
-    symlinkSync(await cliBundle(), link);
-    const { execa } = await import('execa');
     for (const args of [['status'], ['status', '--json']]) {
-      const result = await execa(link, args, { env: { ...t.env, K6_PERSIST_DIR: vol }, extendEnv: false, reject: false });
+      const result = await runStatus(t, args, { K6_PERSIST_DIR: vol });
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/9007199254740993/);
       expect(result.stdout).not.toMatch(/9007199254740992/);
@@ -554,10 +553,7 @@ describe('diagnostics', () => {
     const vol = join(t.dir, 'vol');
     mkdirSync(vol);
     writeFileSync(join(vol, 'config.json'), JSON.stringify({ collectors: { cloud: { token: TOKEN, stackID: 42, defaultProjectID: 7 } } }));
-    const link = join(t.dir, 'k6-persist');
-    symlinkSync(await cliBundle(), link);
-    const { execa } = await import('execa');
-    const result = await execa(link, ['status', '--json'], { env: { ...t.env, K6_PERSIST_DIR: vol }, extendEnv: false, reject: false });
+    const result = await runStatus(t, ['status', '--json'], { K6_PERSIST_DIR: vol });
     expect(result.exitCode).toBe(0);
     const status = JSON.parse(result.stdout);
     expect(status).toMatchObject({ configPath: join(vol, 'config.json'), source: 'K6_PERSIST_DIR', stackID: 42, projectID: 7, writable: true, file: 'valid' });
