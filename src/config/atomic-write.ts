@@ -21,6 +21,7 @@ import {
 // Loaded on first use: only a login writes a temp file.
 const randomBytes = (size: number): Buffer => process.getBuiltinModule('node:crypto').randomBytes(size);
 import { basename, dirname, join } from 'node:path';
+import { errorCode } from './errno.ts';
 
 export const CONFIG_FILE_MODE = 0o600;
 export const TEMP_MARKER = '.k6-persist-';
@@ -57,14 +58,11 @@ export interface WriteOptions {
   onStep?: (step: WriteStep) => void;
 }
 
-function codeOf(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-}
 
 function fail(path: string, step: WriteStep, error: unknown, fileChanged = false): never {
   if (error instanceof ConfigWriteError) throw error;
   const message = error instanceof Error ? error.message : String(error);
-  throw new ConfigWriteError(path, step, codeOf(error), message.replace(/^[A-Z]+: /, ''), fileChanged);
+  throw new ConfigWriteError(path, step, errorCode(error), message.replace(/^[A-Z]+: /, ''), fileChanged);
 }
 
 /** Where a save of `path` lands: the file a symlink points to (see resolveTarget), else the path. */
@@ -83,7 +81,7 @@ function resolveTarget(path: string): { target: string; owner?: { uid: number; g
     const stat = lstatSync(target);
     return { target, owner: { uid: stat.uid, gid: stat.gid } };
   } catch (error) {
-    if (codeOf(error) === 'ENOENT') {
+    if (errorCode(error) === 'ENOENT') {
       const link = safeLstat(path);
       if (link?.isSymbolicLink()) fail(path, 'resolve', error); // dangling: do not replace the link
       return { target: path };
@@ -172,7 +170,7 @@ export function replaceFile(path: string, content: string, hooks: WriteOptions =
       renamed = true;
     } catch (error) {
       // A single file bind-mounted over the path cannot be replaced, only rewritten.
-      if (codeOf(error) !== 'EBUSY') fail(target, 'rename', error);
+      if (errorCode(error) !== 'EBUSY') fail(target, 'rename', error);
     }
     if (!renamed) {
       unlinkQuietly(temp);
@@ -263,7 +261,7 @@ export function createEmptyConfig(path: string): 'created' | 'exists' {
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, CONFIG_FILE_MODE);
   } catch (error) {
-    if (codeOf(error) === 'EEXIST') return 'exists';
+    if (errorCode(error) === 'EEXIST') return 'exists';
     return fail(path, 'create-temp', error);
   }
   try {

@@ -6,9 +6,11 @@
 // limit and recovery of a lock left by a killed process. Hand-written because the maintained
 // lock libraries install process-wide signal handlers, which would interfere with the wrapper's
 // exactly-once signal forwarding to k6.
-import { closeSync, linkSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TEMP_MARKER, saveTargetOf } from './atomic-write.ts';
+import { errorCode } from './errno.ts';
+import { olderThan, removeEntries } from './leftovers.ts';
 
 export const LOCK_STALE_MS = 10_000;
 export const LOCK_TIMEOUT_MS = 15_000;
@@ -25,9 +27,6 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function codeOf(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-}
 
 /** What this process writes into a lock it holds: who, since when, and a nonce that makes it its own. */
 function ownLockText(): string {
@@ -39,7 +38,7 @@ function tryAcquire(lockPath: string, text: string): boolean {
   try {
     fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (error) {
-    if (codeOf(error) === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
   try {
@@ -71,7 +70,7 @@ export function removeIfStale(lockPath: string, now: number, afterCheck?: () => 
   afterCheck?.();
   // What was renamed aside must itself be stale: a live lock that took the stale one's place
   // (perhaps with the same inode number, reused at once) is put back.
-  removeIfStill(lockPath, (aside) => Date.now() - statSync(aside).mtimeMs > LOCK_STALE_MS);
+  removeIfStill(lockPath, olderThan(LOCK_STALE_MS));
 }
 
 /**
@@ -107,52 +106,21 @@ export function removeStaleLeftovers(configPath: string): void {
   const now = Date.now();
   const lockPath = lockPathFor(configPath);
   removeIfStale(lockPath, now);
-  removeLeftoverTempFiles(configPath, (path) => now - statSync(path).mtimeMs > LOCK_STALE_MS);
+  removeLeftoverTempFiles(configPath, olderThan(LOCK_STALE_MS, now));
   removeLocksLeftAside(lockPath, now);
 }
 
 /** Locks renamed aside (see removeIfStill) by a process killed before it could remove them. */
 function removeLocksLeftAside(lockPath: string, now: number): void {
   const prefix = `${basename(lockPath)}.aside-`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(lockPath)).filter((name) => name.startsWith(prefix));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const path = join(dirname(lockPath), name);
-    try {
-      if (now - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path);
-    } catch {
-      // Gone already.
-    }
-  }
+  removeEntries(dirname(lockPath), (name) => name.startsWith(prefix), olderThan(LOCK_STALE_MS, now));
 }
 
 /** Temp files of a writer that died mid-write; without a filter, only while holding the lock. */
 export function removeLeftoverTempFiles(configPath: string, shouldRemove: (path: string) => boolean = () => true): string[] {
   const target = saveTargetOf(configPath);
-  const dir = dirname(target);
   const prefix = `.${basename(target)}${TEMP_MARKER}`;
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    try {
-      if (!shouldRemove(join(dir, name))) continue;
-      unlinkSync(join(dir, name));
-      removed.push(name);
-    } catch {
-      // Gone already.
-    }
-  }
-  return removed;
+  return removeEntries(dirname(target), (name) => name.startsWith(prefix) && name.endsWith('.tmp'), shouldRemove);
 }
 
 /** After an unusually long hold the lock may have been recovered as stale and taken by another
@@ -181,7 +149,7 @@ export function withConfigLock<T>(configPath: string, body: () => T, timeoutMs =
     } catch (error) {
       // The directory cannot take a lock file (a single file mounted from a read-only parent):
       // such a file is rewritten in place, which no lock could make atomic anyway.
-      if (['EACCES', 'EPERM', 'EROFS'].includes(codeOf(error))) return body();
+      if (['EACCES', 'EPERM', 'EROFS'].includes(errorCode(error))) return body();
       throw error;
     }
     if (held) break;

@@ -1,6 +1,7 @@
 // Reading the persistent file without ever changing it. Every outcome is a value, not a throw,
 // so the planner can decide what to say about it.
 import { closeSync, fstatSync, lstatSync, openSync, readSync, readlinkSync, statSync, constants } from 'node:fs';
+import { errorCode } from './errno.ts';
 
 /** Far above any real k6 config; guards the wrapper's memory against a wrong mount. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -14,9 +15,6 @@ export type FileState =
   | { kind: 'too-large'; size: number }
   | { kind: 'present'; text: string; uid: number; gid: number; mode: number };
 
-function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
-}
 
 export function readConfigFile(path: string): FileState {
   let fd: number;

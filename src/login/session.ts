@@ -5,6 +5,7 @@ import { replaceConfigPath } from '../args/analyse.ts';
 import { parseConfigText, serializeConfig } from '../config/document.ts';
 import { readConfigFile } from '../config/read.ts';
 import { ConfigWriteError, replaceFile } from '../config/atomic-write.ts';
+import { errorCode } from '../config/errno.ts';
 import { applyCloudChange, diffCloud, isEmptyChange, summarizeCloud } from '../config/merge.ts';
 import { maskToken } from '../config/mask.ts';
 import { runChild } from '../handover/spawn.ts';
@@ -23,7 +24,7 @@ export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger): Pr
   try {
     staging = createStaging(plan.initialText, dirname(plan.place.path));
   } catch (error) {
-    log.error(messages.stagingFailed((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN'));
+    log.error(messages.stagingFailed(errorCode(error)));
     return EXIT_GENERIC_ERROR;
   }
   log.debug(`login staging copy: ${staging.configPath}`);

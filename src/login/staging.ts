@@ -1,7 +1,8 @@
 // A private scratch copy of the config for k6 to log in against. k6 2.1+ chmods the file and its
 // directory and always truncates and rewrites in place; pointed at this copy, none of that can
 // touch the user's volume.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { olderThan, removeEntries } from '../config/leftovers.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,22 +51,7 @@ export function createStaging(initialText: string, fallbackParent: string): Stag
  * there holds a token and outlives the container, where one in /tmp goes with it.
  */
 export function removeAbandonedStaging(parent: string, now = Date.now()): string[] {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(parent).filter((name) => name.startsWith(PREFIX));
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    const dir = join(parent, name);
-    try {
-      if (now - statSync(dir).mtimeMs <= ABANDONED_STAGING_MS) continue;
-      rmSync(dir, { recursive: true, force: true });
-      removed.push(name);
-    } catch {
-      // Gone already, or not ours to remove.
-    }
-  }
-  return removed;
+  return removeEntries(parent, (name) => name.startsWith(PREFIX), olderThan(ABANDONED_STAGING_MS, now), (dir) =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
 }

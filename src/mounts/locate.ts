@@ -197,11 +197,13 @@ function listOr(items: readonly string[]): string {
 
 /** k6's default config file (Go's os.UserConfigDir + k6/config.json), as k6 itself computes it. */
 export function k6DefaultConfigPath(env: { HOME?: string | undefined; XDG_CONFIG_HOME?: string | undefined }): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  // Go's os.UserConfigDir: XDG_CONFIG_HOME if set (an error when relative), else $HOME/.config;
-  // on an error k6 uses the relative `.config`.
-  const base = xdg ? (xdg.startsWith('/') ? `${xdg}/k6/config.json` : '.config/k6/config.json') : env.HOME ? `${env.HOME}/.config/k6/config.json` : '.config/k6/config.json';
-  return base.startsWith('/') ? normalisePath(base) : base;
+  // Go's os.UserConfigDir: XDG_CONFIG_HOME if set (an error when relative), else $HOME/.config
+  // (an error when HOME is empty); on an error k6 uses the relative `.config`.
+  const { XDG_CONFIG_HOME: xdg, HOME: home } = env;
+  const configDir = xdg ? (xdg.startsWith('/') ? xdg : undefined) : home ? `${home}/.config` : undefined;
+  if (configDir === undefined) return '.config/k6/config.json';
+  const path = `${configDir}/k6/config.json`;
+  return path.startsWith('/') ? normalisePath(path) : path;
 }
 
 /** Where k6 before v0.58 kept it, beside k6's default directory; k6 1.x still reads it as a fallback. */

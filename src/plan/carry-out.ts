@@ -2,8 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigWriteError, createEmptyConfig, replaceFile } from '../config/atomic-write.ts';
-import { LockTimeoutError, withConfigLock } from '../config/lock.ts';
+import { createEmptyConfig, replaceFile } from '../config/atomic-write.ts';
+import { errorCode } from '../config/errno.ts';
+import { withConfigLock } from '../config/lock.ts';
 import { readConfigFile } from '../config/read.ts';
 import { handOver } from '../handover/exec.ts';
 import { runChild } from '../handover/spawn.ts';
@@ -55,7 +56,7 @@ function usePrivateConfig(k6: Invocation, log: Logger, scratch: Scratch): void {
     log.debug(`the config is empty and cannot be rewritten: K6_CONFIG=${path}, a private {}`);
   } catch (error) {
     // Not fatal: k6 then reports the empty file itself, as it would without the wrapper.
-    log.debug(`no private config for k6 (${(error as NodeJS.ErrnoException).code ?? 'EUNKNOWN'})`);
+    log.debug(`no private config for k6 (${errorCode(error)})`);
   }
 }
 
@@ -74,8 +75,7 @@ function resetEmptyConfig(step: Extract<Prepare, { kind: 'reset-empty-config' }>
     });
     log.debug(`${step.path} was empty: ${outcome}`);
   } catch (error) {
-    const code = error instanceof ConfigWriteError || error instanceof LockTimeoutError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
-    log.debug(`${step.path} is empty and could not be rewritten (${code})`);
+    log.debug(`${step.path} is empty and could not be rewritten (${errorCode(error)})`);
     if (step.orPrivate) usePrivateConfig(k6, log, scratch);
   }
 }
@@ -85,7 +85,7 @@ function prepareAll(plan: Extract<Plan, { kind: 'run' }>, log: Logger, scratch: 
     try {
       applyPrepare(step, plan.k6, log, scratch);
     } catch (error) {
-      const code = error instanceof ConfigWriteError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
+      const code = errorCode(error);
       if (step.kind === 'private-home' || step.kind === 'private-config') {
         // Not fatal: k6 reports what it misses, as it would without the wrapper.
         log.debug(`no ${step.kind} (${code})`);
@@ -120,7 +120,7 @@ export async function carryOut(plan: Plan, log: Logger): Promise<number> {
     log.debug(`spawn ${k6.file}`);
     return (await runChild(k6)).exitCode;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+    const code = errorCode(error);
     if (['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR', 'EISDIR'].includes(code)) {
       log.error(messages.k6NotFound(k6.file, code));
       return EXIT_GENERIC_ERROR;

@@ -37,10 +37,6 @@ function readsConfig(facts: Facts): boolean {
   return first === undefined ? false : !CONFIG_FREE_COMMANDS.has(first);
 }
 
-function defaultConfigPath(env: Facts['env']): string {
-  return k6DefaultConfigPath({ HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'] });
-}
-
 function useTokenFile(facts: Facts, draft: Draft): Refusal | undefined {
   if (!facts.tokenFile) return undefined;
   const { path, content, errorCode } = facts.tokenFile;
@@ -120,8 +116,9 @@ function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, init
   // directory must be there for that write (it may not be, when the login starts from k6's
   // pre-v0.58 file).
   draft.prepare = draft.prepare.filter((step) => step.kind !== 'create-config');
-  const dir = dirname(persistent.path);
-  if (savesSomething && !persistent.dirExists && !draft.prepare.some((step) => step.kind === 'mkdir')) draft.prepare.push({ kind: 'mkdir', path: dir });
+  if (savesSomething && !persistent.dirExists && !draft.prepare.some((step) => step.kind === 'mkdir')) {
+    draft.prepare.push({ kind: 'mkdir', path: dirname(persistent.path) });
+  }
   draft.debug.push(`login: k6 works on a private staging copy; changes under collectors.cloud are merged into ${persistent.path}`);
   return {
     place,
@@ -165,7 +162,7 @@ export function decide(facts: Facts): Plan {
   if (!location.path || !persistent) {
     // With no usable HOME, k6 logs in under the private HOME made above, removed once k6 is done.
     const savedInContainer = facts.homeUsable || Boolean(facts.env['XDG_CONFIG_HOME']?.startsWith('/'));
-    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(savedInContainer ? defaultConfigPath(facts.env) : undefined));
+    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(savedInContainer ? k6DefaultConfigPath(facts.env) : undefined));
     return run({ handover: login ? 'spawn' : handover });
   }
 

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { analyseArgs } from '../args/analyse.ts';
 import { readConfigFile, type FileState } from '../config/read.ts';
 import { saveTargetOf } from '../config/atomic-write.ts';
+import { errorCode } from '../config/errno.ts';
 import { execveAvailable } from '../handover/exec.ts';
 import { parseMountinfo } from '../mounts/mountinfo.ts';
 import { k6DefaultConfigPath, k6LegacyConfigPath, locateConfig } from '../mounts/locate.ts';
@@ -60,7 +61,7 @@ function saveProblem(path: string, state: FileState, singleFile: boolean, userCh
 
 /** k6's pre-v0.58 file beside k6's default directory, when the config is k6's default one. */
 function legacyConfig(path: string, env: NodeJS.ProcessEnv): PersistentFacts['legacy'] {
-  const defaultPath = resolveAgainst(process.cwd(), k6DefaultConfigPath({ HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'] }));
+  const defaultPath = resolveAgainst(process.cwd(), k6DefaultConfigPath(env));
   if (path !== defaultPath) return undefined;
   const legacyPath = k6LegacyConfigPath(path);
   const state = readConfigFile(legacyPath);
@@ -119,7 +120,7 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
     try {
       tokenFile = { path: tokenPath, content: readFileSync(tokenPath, 'utf8') };
     } catch (error) {
-      tokenFile = { path: tokenPath, errorCode: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };
+      tokenFile = { path: tokenPath, errorCode: errorCode(error) };
     }
   }
   return {

@@ -34,6 +34,14 @@ function mount(args: string[], point: string): void {
   mounted.push(point);
 }
 
+/** A host file with `text`, bind-mounted over the sandbox's config path (a single-file mount). */
+function mountHostFile(box: ReturnType<typeof sandbox>, hostFile: string, text: string, mode: number): string {
+  writeFileSync(hostFile, text, { mode });
+  writeFileSync(box.config, '');
+  mount(['--bind', hostFile], box.config);
+  return hostFile;
+}
+
 /** The wrapper reads the real mount table here, so it sees these mounts as it would in a container. */
 const realMounts = { K6_PERSIST_MOUNTINFO: '/proc/self/mountinfo' };
 
@@ -94,10 +102,7 @@ describe.runIf(mountable)('login saves on failing file systems (host, real mount
 
   it('EBUSY: a single file bind-mounted over the config is rewritten in place and the login succeeds', async () => {
     const box = sandbox('k6p-ebusy-');
-    const hostFile = join(box.root, 'host-config.json');
-    writeFileSync(hostFile, OLD, { mode: 0o600 });
-    writeFileSync(box.config, '');
-    mount(['--bind', hostFile], box.config);
+    const hostFile = mountHostFile(box, join(box.root, 'host-config.json'), OLD, 0o600);
     // The default mount table (/dev/null) hides the mount, so the wrapper tries rename first
     // and must recover from EBUSY itself.
     const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...box.env, FAKE_K6_LOGIN_TOKEN: TOKEN, K6_PERSIST_DEBUG: '1' });
@@ -111,10 +116,7 @@ describe.runIf(mountable)('login saves on failing file systems (host, real mount
 
   it('EBUSY seen in the mount table: the single file is written in place from the start, and made 0600', async () => {
     const box = sandbox('k6p-ebusy-');
-    const hostFile = join(box.root, 'host-config.json');
-    writeFileSync(hostFile, OLD, { mode: 0o644 });
-    writeFileSync(box.config, '');
-    mount(['--bind', hostFile], box.config);
+    const hostFile = mountHostFile(box, join(box.root, 'host-config.json'), OLD, 0o644);
     const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...box.env, ...realMounts, FAKE_K6_LOGIN_TOKEN: TOKEN, K6_PERSIST_DEBUG: '1' });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(readFileSync(hostFile, 'utf8')).collectors.cloud.token).toBe(TOKEN);
