@@ -71,20 +71,17 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
       pause('locked');
       // Re-read under the lock: another container may have written since this one started.
       const current = readConfigFile(plan.place.path);
-      // Still missing: the base is what k6 was given (`{}`, or a pre-v0.58 file it starts from).
-      const given = parseConfigText(plan.initialText);
-      let base = given.ok ? given.config : {};
-      if (current.kind === 'present') {
-        const parsed = parseConfigText(current.text);
-        if (!parsed.ok) {
-          log.error(messages.invalidConfig(plan.place.path, parsed.problem));
-          return undefined;
-        }
-        base = parsed.config;
-      } else if (current.kind !== 'missing') {
+      if (current.kind !== 'present' && current.kind !== 'missing') {
         log.error(unusableConfigMessage(plan.place.path, current));
         return undefined;
       }
+      // Still missing: the base is what k6 was given (`{}`, or a pre-v0.58 file it starts from).
+      const parsed = parseConfigText(current.kind === 'present' ? current.text : plan.initialText);
+      if (!parsed.ok) {
+        log.error(messages.invalidConfig(plan.place.path, parsed.problem));
+        return undefined;
+      }
+      const base = parsed.config;
       const next = applyCloudChange(base, change);
       const outcome = replaceFile(plan.place.path, serializeConfig(next), { inPlace: plan.inPlace, onStep: pause });
       log.debug(`saved ${outcome.path} by ${outcome.method}`);
