@@ -2,7 +2,7 @@
 # Install and start a Docker engine with buildx on a bare Debian machine.
 # Idempotent: returns at once when an engine with buildx already answers.
 # No bridge network and no iptables: containers get loopback only, and tests
-# that reach a server on the host use --network host (see docs/containers-here.md).
+# that reach a server on the host use --network host (see docs/containers.md).
 set -euo pipefail
 
 log() { printf 'docker-engine: %s\n' "$*" >&2; }
