@@ -5,11 +5,12 @@
 #   docker buildx bake --load with-browser     # on grafana/k6:<version>-with-browser
 #   docker buildx bake --push release          # linux/amd64 + linux/arm64 (needs a
 #                                              # docker-container builder and a registry)
-#   bash scripts/build-images.sh               # the test images, from local stand-in bases
+#   bash scripts/build-images.sh               # the test images (k6-persist:test-<k6 version>),
+#                                              # from local stand-in bases
 #
 # Build secrets (optional, see the Dockerfile): add e.g.
 #   --set '*.secrets=id=ca,src=/etc/ssl/certs/ca-certificates.crt'
-#   --set '*.secrets=id=npmrc,src=$HOME/.npmrc'
+#   --set "*.secrets=id=npmrc,src=$HOME/.npmrc"     (double quotes: the shell expands $HOME)
 
 variable "K6_VERSION" {
   default = "2.2.0"
@@ -75,27 +76,26 @@ target "release" {
   platforms = ["linux/amd64", "linux/arm64"]
 }
 
+# The k6 releases the test images are built for (space-separated, so the environment can
+# narrow it: TEST_K6_VERSIONS=2.2.0 bash scripts/build-images.sh). One stand-in base per version
+# comes from scripts/standin-images.sh.
+variable "TEST_K6_VERSIONS" {
+  default = "1.8.1 2.0.0 2.1.0 2.2.0"
+}
+
 # Test images: the default build with ONLY the two base images swapped for the local stand-ins,
 # so the tests exercise exactly the Dockerfile users build. scripts/build-images.sh adds the
 # flags this machine needs (host network, CA secret) to every target alike.
-target "test-2-2-0" {
+# One matrix block makes one target per version (test-1-8-1 ... test-2-2-0, target names allow
+# no dots) and a group "test" holding them all (buildx 0.13.1, used here, expands it:
+# `docker buildx bake --print test` lists the four targets).
+target "test" {
+  name     = "test-${replace(k6, ".", "-")}"
+  matrix   = { k6 = split(" ", TEST_K6_VERSIONS) }
   inherits = ["default"]
   args = {
-    K6_IMAGE   = "${STANDIN_PREFIX}/k6:2.2.0"
+    K6_IMAGE   = "${STANDIN_PREFIX}/k6:${k6}"
     NODE_IMAGE = "${STANDIN_PREFIX}/node:24"
   }
-  tags = ["${IMAGE}:test-2.2.0"]
-}
-
-target "test-1-8-1" {
-  inherits = ["default"]
-  args = {
-    K6_IMAGE   = "${STANDIN_PREFIX}/k6:1.8.1"
-    NODE_IMAGE = "${STANDIN_PREFIX}/node:24"
-  }
-  tags = ["${IMAGE}:test-1.8.1"]
-}
-
-group "test" {
-  targets = ["test-2-2-0", "test-1-8-1"]
+  tags = ["${IMAGE}:test-${k6}"]
 }

@@ -3,7 +3,9 @@
 #   1. the Docker engine (scripts/docker-engine.sh; returns at once when it already runs),
 #   2. the k6 test doubles (node_modules/.bin/node scripts/build-standin.ts, when it exists),
 #   3. the stand-in base images (scripts/standin-images.sh),
-#   4. the test images k6-persist:test-2.2.0 and :test-1.8.1 (docker buildx bake --load test).
+#   4. the test images k6-persist:test-<version> for each k6 in TEST_K6_VERSIONS (default 1.8.1
+#      2.0.0 2.1.0 2.2.0; docker buildx bake --load test),
+#   5. removal of the images this run replaced, and only those (scripts/replaced-images.sh).
 #
 #   bash scripts/build-images.sh [bake target or group ...]     (default: test)
 #
@@ -22,6 +24,7 @@
 #   K6_PERSIST_CA_BUNDLE        CA bundle for the `ca` secret (see above)
 #   K6_PERSIST_NPMRC            an npmrc to pass as the `npmrc` secret (private registry, auth)
 #   K6_PERSIST_STANDIN_K6_DIR   where the k6 doubles k6-<version>.cjs are (default build/k6-standin)
+#   TEST_K6_VERSIONS            k6 versions of the test images and their stand-in bases (docker-bake.hcl)
 #   BUILDKIT_PROGRESS           bake's progress output (default plain)
 set -euo pipefail
 
@@ -55,6 +58,10 @@ else
   log "scripts/build-standin.ts does not exist yet: using K6_PERSIST_STANDIN_K6_DIR=${K6_PERSIST_STANDIN_K6_DIR:-<unset>}"
 fi
 
+# The stand-in bases and the test images cover the same k6 versions.
+if [ -n "${TEST_K6_VERSIONS:-}" ]; then
+  export K6_PERSIST_STANDIN_K6_VERSIONS=${K6_PERSIST_STANDIN_K6_VERSIONS:-$TEST_K6_VERSIONS}
+fi
 bash scripts/standin-images.sh
 step_done "stand-in base images"
 
@@ -95,6 +102,11 @@ node -e '
 ' "$work/plan.json" >"$work/network-host.compose.yaml"
 step_done "bake plan"
 
+# What the tags point to before the build: afterwards, exactly these images may have become
+# untagged by this run.
+mapfile -t plan_tags < <(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const tag of t.tags ?? []) console.log(tag);' "$work/plan.json")
+bash scripts/replaced-images.sh record "$work/before.txt" "${plan_tags[@]}"
+
 log "docker buildx bake --load ${targets[*]}"
 docker buildx bake \
   -f docker-bake.hcl -f "$work/network-host.compose.yaml" \
@@ -103,18 +115,18 @@ docker buildx bake \
   "${targets[@]}"
 step_done "bake ${targets[*]}"
 
-for t in $(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const tag of t.tags ?? []) console.log(tag);' "$work/plan.json"); do
+for t in "${plan_tags[@]}"; do
   docker image inspect "$t" >/dev/null 2>&1 || die "bake finished but $t is not in the engine"
   log "built $t ($(docker image inspect -f '{{.Size}}' "$t" | awk '{printf "%.0f MB", $1/1e6}'))"
 done
 
 step_done "image check"
 
-# Each rebuild leaves the previous images untagged; remove those of this project only (its OCI
-# title label, or the stand-ins' label), so repeated test runs do not fill the disk.
-docker image prune -f --filter label=org.opencontainers.image.title=k6-persist >/dev/null
-docker image prune -f --filter label=org.k6-persist.standin.inputs >/dev/null
-step_done "old images removed"
+# A rebuild leaves the images the tags pointed to before untagged: remove those (the stand-in
+# bases replace their own old images in scripts/standin-images.sh). Other dangling images, even
+# with this project's labels, may be someone else's build on the same engine and stay.
+bash scripts/replaced-images.sh remove "$work/before.txt"
+step_done "replaced images removed"
 log "timings:"
 for line in "${timing[@]}"; do log "  $line"; done
 log "$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "  %-28s %6.1f s", "total", b - a }')"

