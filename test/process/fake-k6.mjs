@@ -5,16 +5,26 @@ import { configPath } from './fake-k6-config-path.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const env = process.env;
+
+/** Process group and session (proc(5) stat fields 5 and 6): whether k6 was started in a session of its own. */
+function groupAndSession() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const [, , pgid, sid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pgid: Number(pgid), sid: Number(sid) };
+}
+
 const report = {
   argv: process.argv.slice(2),
   argv0: process.argv0,
   pid: process.pid,
   ppid: process.ppid,
+  ...groupAndSession(),
   env: {
     K6_CONFIG: env.K6_CONFIG ?? null,
     HOME: env.HOME ?? null,
     XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? null,
     K6_CLOUD_TOKEN: env.K6_CLOUD_TOKEN ?? null,
+    NODE_OPTIONS: env.NODE_OPTIONS ?? null,
   },
   stdin: null,
   signals: [],

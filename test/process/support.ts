@@ -1,15 +1,16 @@
 // Runs the real bundle (as the image would) against fake-k6.mjs, on the host.
+//
+// Everything a test runs (this Node, both bundles, the k6 doubles, the kill-counting preload) is
+// staged once per test file in a 0755 directory under the temp directory (stage.ts): cases that
+// run as uid 65534 then work wherever the checkout sits, a 0700 home included.
 import { execa, type ResultPromise } from 'execa';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
+import { UNPRIVILEGED, reachableDir, repoRoot, stageFile, stageNode } from './stage.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const fakeK6 = join(root, 'test/process/fake-k6.mjs');
-
-let bundlePromise: Promise<string> | undefined;
+export { UNPRIVILEGED };
 
 /** Every directory this test file made in the temp directory, removed when the file is done. */
 const made: string[] = [];
@@ -17,13 +18,31 @@ afterAll(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Builds both bundles once per test file into a private directory (files run in parallel);
- * resolves to that directory. */
+const stage = reachableDir('k6p-stage-');
+made.push(stage);
+/** The Node the bundles and the k6 doubles run on (#! of the bundles, `node` on PATH). */
+export const stagedNode = stageNode(stage);
+const fromHere = (path: string) => stageFile(join(repoRoot, 'test/process', path), join(stage, 'fakes', path));
+fromHere('fake-k6-config-path.mjs');
+export const fakeK6 = fromHere('fake-k6.mjs');
+/** The reliability tests' k6 double (reliability/fake-k6-login.mjs). */
+export const loginFake = fromHere('reliability/fake-k6-login.mjs');
+const countKillPreload = stageFile(join(repoRoot, 'test/process/count-kill.cjs'), join(stage, 'count-kill.cjs'), 0o644);
+
+/** Every path of the stage, for the test that proves uid 65534 reaches them. */
+export const stagedPaths = (): Promise<string[]> =>
+  bundles().then((dir) => [stagedNode, fakeK6, loginFake, countKillPreload, join(dir, 'k6-persist.cjs'), join(dir, 'k6-persist-cli.cjs')]);
+export const stageRoot = stage;
+
+let bundlePromise: Promise<string> | undefined;
+
+/** Builds both bundles once per test file into the stage (files run in parallel); resolves to
+ * their directory. */
 function bundles(): Promise<string> {
   bundlePromise ??= (async () => {
-    const dir = scratch('k6p-bundle-');
-    chmodSync(dir, 0o755); // readable by UNPRIVILEGED too
-    await execa(process.execPath, ['scripts/build.ts', '--node-path', process.execPath, '--outdir', dir], { cwd: root });
+    const dir = join(stage, 'bundles');
+    mkdirSync(dir, { mode: 0o755 });
+    await execa(process.execPath, ['scripts/build.ts', '--node-path', stagedNode, '--outdir', dir], { cwd: repoRoot });
     return dir;
   })();
   return bundlePromise;
@@ -45,16 +64,53 @@ export function scratch(prefix = 'k6p-proc-'): string {
   return dir;
 }
 
+/**
+ * Environment that makes the wrapper log every signal it sends to another process (its
+ * forwarding to k6) into `log`; read it back with killsIn.
+ */
+export function countingKills(log: string): Record<string, string> {
+  return { NODE_OPTIONS: `--require ${JSON.stringify(countKillPreload)}`, K6P_TEST_KILL_LOG: log };
+}
+
+export interface Kill {
+  sender: number;
+  target: number;
+  signal: string;
+}
+
+function logLines(log: string): string[][] {
+  let text: string;
+  try {
+    text = readFileSync(log, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter(Boolean).map((line) => line.split(' '));
+}
+
+/** The signals the wrapper sent, in order (none when it sent none). */
+export function killsIn(log: string): Kill[] {
+  return logLines(log)
+    .filter((fields) => fields[1] !== 'loaded')
+    .map(([sender, target, signal]) => ({ sender: Number(sender), target: Number(target), signal: signal ?? '' }));
+}
+
+/** The processes that loaded the counting preload (the wrapper, and a Node k6 double). */
+export function countingIn(log: string): number[] {
+  return logLines(log)
+    .filter((fields) => fields[1] === 'loaded')
+    .map(([pid]) => Number(pid));
+}
+
 export interface WrapperOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   detached?: boolean;
   /** Run as this uid/gid (the suite may run as root, for whom every directory is writable). */
   user?: { uid: number; gid: number };
+  /** Start the wrapper under this umask (by default the runner's). */
+  umask?: number;
 }
-
-/** An unprivileged user for cases about permissions, when the suite itself runs as root. */
-export const UNPRIVILEGED = { uid: 65534, gid: 65534 };
 
 /** Environment with nothing from the developer's own shell that could change a decision. */
 export function baseEnv(home: string, report: string): Record<string, string> {
@@ -64,7 +120,7 @@ export function baseEnv(home: string, report: string): Record<string, string> {
   mkdirSync(tmp, { recursive: true });
   return {
     TMPDIR: tmp,
-    PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+    PATH: `${dirname(stagedNode)}:/usr/local/bin:/usr/bin:/bin`,
     HOME: home,
     K6_PERSIST_K6_BIN: fakeK6,
     // An empty mount table: the tests choose their mounts explicitly.
@@ -75,7 +131,10 @@ export function baseEnv(home: string, report: string): Record<string, string> {
 
 export async function runWrapper(args: string[], env: Record<string, string | undefined>, options: WrapperOptions = {}) {
   const file = await bundle();
-  return execa(file, args, {
+  // Node cannot set a child's umask: a shell sets it and then becomes the wrapper.
+  const [command, commandArgs] =
+    options.umask === undefined ? [file, args] : ['/bin/sh', ['-c', `umask ${options.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, file, ...args]];
+  return execa(command, commandArgs, {
     env,
     extendEnv: false,
     reject: false,

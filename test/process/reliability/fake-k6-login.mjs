@@ -7,7 +7,7 @@
 //   FAKE_K6_LOGIN_TOKEN  log in: write this token            FAKE_K6_STACK_ID   also write a stack (2.x --stack)
 //   FAKE_K6_EXTRA_KEY/_VALUE  also write collectors.cloud[KEY] = VALUE (a key k6 knows, for the tests)
 //   FAKE_K6_DELAY_MS     wait this long before writing       FAKE_K6_EXIT       exit code (default 0)
-//   FAKE_K6_REPORT       write {argv, env, staging} here as JSON
+//   FAKE_K6_REPORT       write {argv, umask, env, staging} here as JSON
 import { configPath } from '../fake-k6-config-path.mjs';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,9 +23,15 @@ function modeOf(path) {
   }
 }
 
+/** The umask k6 was started with (proc(5) status), as octal text. */
+function umask() {
+  return /^Umask:\s*(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? null;
+}
+
 const path = configPath(argv, env);
 const report = {
   argv,
+  umask: umask(),
   env: { K6_CONFIG: env.K6_CONFIG ?? null, K6_CLOUD_TOKEN: env.K6_CLOUD_TOKEN ?? null, HOME: env.HOME ?? null },
   homeMode: env.HOME ? modeOf(env.HOME) : null,
   // What k6 is given to write: the wrapper's private staging copy, and how private it is.

@@ -1,15 +1,12 @@
 // Helpers for the host-level reliability tests: the real bundle (../support.ts) in front of
 // fake-k6-login.mjs, each run in a scratch tree of its own (volume, HOME, TMPDIR), so a test can
 // assert that nothing at all is left behind.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import fse from 'fs-extra';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { baseEnv, scratch } from '../support.ts';
+import { join } from 'node:path';
+import { baseEnv, loginFake, scratch } from '../support.ts';
 
-export const loginFake = join(dirname(fileURLToPath(import.meta.url)), 'fake-k6-login.mjs');
-// git does not always keep the executable bit of a new file; the wrapper execs it directly.
-chmodSync(loginFake, 0o755);
+export { loginFake };
 
 export interface Sandbox {
   root: string;
@@ -61,4 +58,4 @@ export function wrapperLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.startsWith('k6-persist:'));
 }
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export { repoRoot } from '../stage.ts';

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, mkdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fse from 'fs-extra';
+import { UNPRIVILEGED, reachableDir, removeDir, stageNode, stageScript } from '../../process/stage.ts';
 import { ConfigWriteError, createEmptyConfig, replaceFile, type WriteStep } from '../../../src/config/atomic-write.ts';
 
 let dir: string;
@@ -75,25 +75,28 @@ describe('replaceFile', () => {
     }
   });
 
-  it('fails with EACCES in a directory it may not write, leaving the old file', () => {
+  it('fails with EACCES in a directory it may not write, leaving the old file', async () => {
     const path = join(dir, 'config.json');
     writeFileSync(path, 'old');
     chmodSync(dir, 0o555);
+    const stage = reachableDir('k6p-write-stage-');
     try {
       if (!isRoot) {
         expect(() => replaceFile(path, 'new')).toThrow(/EACCES/);
       } else {
-        // Root may write anywhere: the same call, made by an unprivileged user in a child.
-        const module = pathToFileURL(join(import.meta.dirname, '../../../src/config/atomic-write.ts')).href;
-        const script = `import { replaceFile } from ${JSON.stringify(module)};
-          try { replaceFile(${JSON.stringify(path)}, 'new'); console.log('written'); } catch (e) { console.log(e.name, e.code); }`;
-        const said = execFileSync(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
+        // Root may write anywhere: the same call, made by an unprivileged user in a child, from
+        // files staged outside the checkout (which that user may not be able to reach).
+        const node = stageNode(stage);
+        const script = await stageScript(stage, 'replace.mjs', `import { replaceFile } from './src/config/atomic-write.ts';
+          try { replaceFile(process.argv[2], 'new'); console.log('written'); } catch (e) { console.log(e.name, e.code); }`);
+        const said = execFileSync(node, [script, path], { ...UNPRIVILEGED, encoding: 'utf8' });
         expect(said.trim()).toBe('ConfigWriteError EACCES');
       }
       expect(readFileSync(path, 'utf8')).toBe('old');
       expect(readdirSync(dir)).toEqual(['config.json']);
     } finally {
       chmodSync(dir, 0o700);
+      removeDir(stage);
     }
   });
 
