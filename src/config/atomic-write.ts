@@ -54,6 +54,8 @@ export interface WriteOutcome {
 export interface WriteOptions {
   /** The path is itself a mount point (a single file bind-mounted): rewrite it, rename cannot replace it. */
   inPlace?: boolean;
+  /** The mode the file gets; by default 0600, a credential's. */
+  mode?: number;
   /** Called between steps; the crash-safety tests pause here to kill the process mid-write. */
   onStep?: (step: WriteStep) => void;
 }
@@ -132,9 +134,10 @@ export function tempPathFor(target: string): string {
 export function replaceFile(path: string, content: string, hooks: WriteOptions = {}): WriteOutcome {
   const { target, owner } = resolveTarget(path);
   const data = Buffer.from(content, 'utf8');
+  const mode = hooks.mode ?? CONFIG_FILE_MODE;
   if (hooks.inPlace) {
     hooks.onStep?.('in-place');
-    writeInPlace(target, data);
+    writeInPlace(target, data, mode);
     hooks.onStep?.('verify');
     verify(target, data);
     return { method: 'in-place', path: target };
@@ -152,7 +155,7 @@ export function replaceFile(path: string, content: string, hooks: WriteOptions =
     try {
       writeAll(fd, data);
       keepOwner(fd, owner);
-      fchmodSync(fd, CONFIG_FILE_MODE);
+      fchmodSync(fd, mode);
     } catch (error) {
       fail(target, 'write', error);
     }
@@ -175,7 +178,7 @@ export function replaceFile(path: string, content: string, hooks: WriteOptions =
     if (!renamed) {
       unlinkQuietly(temp);
       hooks.onStep?.('in-place');
-      writeInPlace(target, data);
+      writeInPlace(target, data, mode);
     } else {
       syncDirectory(dirname(target));
     }
@@ -194,7 +197,7 @@ export function replaceFile(path: string, content: string, hooks: WriteOptions =
  * disk then fails before any old byte changes, and the old length is restored. Only then is the
  * old part overwritten, which needs no new blocks on an ordinary file system.
  */
-function writeInPlace(target: string, data: Buffer): void {
+function writeInPlace(target: string, data: Buffer, mode: number | undefined): void {
   let fd: number;
   try {
     // No O_TRUNC: the old content stays until the new one is in place.
@@ -226,9 +229,9 @@ function writeInPlace(target: string, data: Buffer): void {
     }
     try {
       // A credential, as a replaced file is: 0600 where this user may change the mode.
-      fchmodSync(fd, CONFIG_FILE_MODE);
+      if (mode !== undefined) fchmodSync(fd, mode);
     } catch {
-      // Owned by someone else (a host user's file): its mode stays theirs.
+      // Owned by someone else (a host user's file): its mode stays theirs (the login warns).
     }
   } finally {
     closeSync(fd);
@@ -253,6 +256,33 @@ function unlinkQuietly(path: string): void {
   } catch {
     // Already gone, or never created.
   }
+}
+
+/**
+ * An empty config (as `touch` leaves it) rewritten as `content`, staying what its owner made it:
+ * same owner, same mode. It holds no credential yet, so nothing is tightened; a user's host file
+ * must stay readable by them. A process that may keep both (root, or the owner) replaces it
+ * atomically; any other rewrites it in place, which keeps both by itself and, for a file with
+ * nothing in it, loses nothing a crash could matter for. A file this user may not write fails
+ * with a ConfigWriteError, unchanged.
+ */
+export function rewriteEmptyKeepingOwner(path: string, content: string, options: { inPlace: boolean }): WriteOutcome {
+  const { target } = resolveTarget(path);
+  let stat;
+  try {
+    stat = lstatSync(target);
+  } catch (error) {
+    return fail(target, 'resolve', error);
+  }
+  const uid = process.getuid?.();
+  const mayKeepOwner = uid === 0 || uid === stat.uid;
+  if (options.inPlace || !mayKeepOwner) {
+    const data = Buffer.from(content, 'utf8');
+    writeInPlace(target, data, undefined);
+    verify(target, data);
+    return { method: 'in-place', path: target };
+  }
+  return replaceFile(path, content, { mode: stat.mode & 0o7777 });
 }
 
 /** Creates an empty config (`{}`) only if nothing is there yet, so a racing writer is never clobbered. */

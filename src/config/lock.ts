@@ -138,6 +138,27 @@ export class LockTimeoutError extends Error {
   }
 }
 
+/**
+ * Waits, without taking it, until no live lock is held on the file: gone, or stale (a save
+ * recovers a stale lock itself). False when a live lock is still there after `timeoutMs`.
+ */
+export function waitForLockRelease(configPath: string, timeoutMs = LOCK_TIMEOUT_MS): boolean {
+  const lockPath = lockPathFor(configPath);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let modified: number;
+    try {
+      modified = statSync(lockPath).mtimeMs;
+    } catch {
+      return true; // No lock (or none that can be seen): nothing to wait for.
+    }
+    const now = Date.now();
+    if (now - modified > LOCK_STALE_MS) return true;
+    if (now >= deadline) return false;
+    sleep(RETRY_MS);
+  }
+}
+
 export function withConfigLock<T>(configPath: string, body: () => T, timeoutMs = LOCK_TIMEOUT_MS): T {
   const lockPath = lockPathFor(configPath);
   const deadline = Date.now() + timeoutMs;

@@ -11,7 +11,8 @@ export type FileState =
   | { kind: 'dangling-link'; target: string }
   | { kind: 'directory' }
   | { kind: 'not-regular' }
-  | { kind: 'unreadable'; code: string; owner?: number }
+  /** owner, group, mode: what stat could see of it (the advice names who may read it). */
+  | { kind: 'unreadable'; code: string; owner?: number; group?: number; mode?: number }
   | { kind: 'too-large'; size: number }
   | { kind: 'present'; text: string; uid: number; gid: number; mode: number };
 
@@ -58,10 +59,11 @@ export function readConfigFile(path: string): FileState {
   }
 }
 
-/** Who owns a file we may not read: the message can then name the uid that can. */
+/** Who owns a file we may not read, and its mode: the message can then name who can. */
 function unreadable(path: string, code: string): FileState {
   try {
-    return { kind: 'unreadable', code, owner: statSync(path).uid };
+    const stat = statSync(path);
+    return { kind: 'unreadable', code, owner: stat.uid, group: stat.gid, mode: stat.mode & 0o7777 };
   } catch {
     return { kind: 'unreadable', code };
   }

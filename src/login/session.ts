@@ -1,5 +1,6 @@
 // A k6 login run against the staging copy, then only what k6 changed under collectors.cloud is
 // merged into the persistent file. A failed login leaves the persistent file untouched.
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { replaceConfigPath } from '../args/analyse.ts';
 import { parseConfigText, serializeConfig } from '../config/document.ts';
@@ -14,12 +15,27 @@ import type { Logger } from '../report/log.ts';
 import type { Invocation, LoginPlan } from '../plan/types.ts';
 import { EXIT_GENERIC_ERROR, EXIT_INVALID_CONFIG } from '../plan/types.ts';
 import { createStaging, removeAbandonedStaging, type Staging } from './staging.ts';
-import { LockTimeoutError, removeStaleLeftovers, withConfigLock } from '../config/lock.ts';
+import { LOCK_TIMEOUT_MS, LockTimeoutError, lockPathFor, removeStaleLeftovers, waitForLockRelease, withConfigLock } from '../config/lock.ts';
 
 /** Long enough for a test to kill the process, short enough that a forgotten setting only delays. */
 const PAUSE_MS = 30_000;
 
-export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger): Promise<number> {
+export interface LoginTiming {
+  /** How long a busy lock is waited for, before k6 runs and again for the save. */
+  lockTimeoutMs: number;
+}
+
+export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger, timing: LoginTiming = { lockTimeoutMs: LOCK_TIMEOUT_MS }): Promise<number> {
+  // The lock is waited for before k6 runs, but not held while it runs. Holding it would span the
+  // network round trip of k6's token check and, for k6 1.x's interactive login, a person typing
+  // at a prompt, far beyond the 10 s after which other logins take a lock as stale. Waiting
+  // first means that a lock already held for too long stops the login before k6 prints
+  // "Logged in successfully" about its private copy; only a lock taken by another login during
+  // this one's k6 run can still time out afterwards, and that message says nothing was saved.
+  if (plan.saves && plan.writable && !waitForLockRelease(plan.place.path, timing.lockTimeoutMs)) {
+    log.error(messages.lockBusy(lockPathFor(plan.place.path)));
+    return EXIT_GENERIC_ERROR;
+  }
   let staging: Staging;
   try {
     staging = createStaging(plan.initialText, dirname(plan.place.path));
@@ -36,13 +52,37 @@ export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger): Pr
       log.debug(`k6 exited ${outcome.exitCode}: the persistent config is left as it was`);
       return outcome.exitCode;
     }
-    return saveChanges(plan, staging, log);
+    return saveChanges(plan, staging, log, timing);
   } finally {
     staging.remove();
   }
 }
 
-function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
+/** Where the login lives now that nothing changed: the file, or the pre-v0.58 one runs use while it is missing. */
+function reportUnchanged(plan: LoginPlan, log: Logger): void {
+  const current = readConfigFile(plan.place.path);
+  const fromLegacy = current.kind === 'missing' && plan.legacyPath !== undefined;
+  const text = current.kind === 'present' ? current.text : fromLegacy ? plan.initialText : undefined;
+  const parsed = text === undefined ? undefined : parseConfigText(text);
+  const summary = parsed?.ok ? summarizeCloud(parsed.config) : {};
+  const place = fromLegacy ? { path: plan.legacyPath!, source: plan.place.source, mount: plan.place.mount } : plan.place;
+  log.notice(messages.loginUnchanged(place, { ...(summary.token ? { token: maskToken(summary.token) } : {}), stack: summary.stackID }));
+}
+
+/**
+ * A single mounted file keeps its owner's mode when this user may not change it (the in-place
+ * write tries): say so when that leaves the token readable by others.
+ */
+function warnIfReadableByOthers(path: string, log: Logger): void {
+  try {
+    const stat = statSync(path);
+    if ((stat.mode & 0o077) !== 0) log.notice(messages.tokenReadableByOthers(path, stat.mode, stat.uid));
+  } catch {
+    // Verified just before; a file gone since has nothing to warn about.
+  }
+}
+
+function saveChanges(plan: LoginPlan, staging: Staging, log: Logger, timing: LoginTiming): number {
   const before = parseConfigText(plan.initialText);
   const afterState = readConfigFile(staging.configPath);
   const after = afterState.kind === 'present' ? parseConfigText(afterState.text) : undefined;
@@ -55,6 +95,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
   if (isEmptyChange(change)) {
     log.debug('k6 changed nothing under collectors.cloud: nothing to save');
     if (plan.writable) removeStaleLeftovers(plan.place.path);
+    reportUnchanged(plan, log);
     return 0;
   }
   if (!plan.writable) {
@@ -72,7 +113,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
       // Re-read under the lock: another container may have written since this one started.
       const current = readConfigFile(plan.place.path);
       if (current.kind !== 'present' && current.kind !== 'missing') {
-        log.error(unusableConfigMessage(plan.place.path, current));
+        log.error(unusableConfigMessage(plan.place.path, current, plan.place));
         return undefined;
       }
       // Still missing: the base is what k6 was given (`{}`, or a pre-v0.58 file it starts from).
@@ -84,29 +125,30 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger): number {
       const base = parsed.config;
       const next = applyCloudChange(base, change);
       const outcome = replaceFile(plan.place.path, serializeConfig(next), { inPlace: plan.inPlace, onStep: pause });
-      log.debug(`saved ${outcome.path} by ${outcome.method}`);
-      return next;
-    });
+      log.debug(`saved ${outcome.path} by ${outcome.method === 'rename' ? 'rename' : 'in-place rewrite'}`);
+      return { next, path: outcome.path };
+    }, timing.lockTimeoutMs);
     if (!saved) return EXIT_INVALID_CONFIG;
-    const summary = summarizeCloud(saved);
+    const summary = summarizeCloud(saved.next);
     if (summary.token) {
       log.notice(messages.loginSaved(plan.place, { token: maskToken(summary.token), stack: summary.stackID }));
+      warnIfReadableByOthers(saved.path, log);
     } else {
       log.notice(messages.loginCleared(plan.place));
     }
     return 0;
   } catch (error) {
     if (error instanceof ConfigWriteError) {
-      log.error(messages.writeFailed(error.path, error.code, error.fileChanged));
+      log.error(messages.writeFailed(error.path, error.code, error.fileChanged, plan.place));
       return EXIT_GENERIC_ERROR;
     }
     if (error instanceof LockTimeoutError) {
-      log.error(messages.lockTimeout(error.lockPath));
+      log.error(messages.lockTimeout(error.lockPath, plan.place.path));
       return EXIT_GENERIC_ERROR;
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code) {
-      log.error(messages.writeFailed(plan.place.path, code));
+      log.error(messages.writeFailed(plan.place.path, code, false, plan.place));
       return EXIT_GENERIC_ERROR;
     }
     throw error;

@@ -8,6 +8,7 @@
 //  4. none: nothing persistent was found.
 
 import { classifyMount, isSystemMount, type ClassifiedMount } from './classify.ts';
+import { describeMount } from './describe.ts';
 import type { MountEntry } from './mountinfo.ts';
 import { isSameOrAncestor, normalisePath, pathDepth, resolveAgainst } from './paths.ts';
 
@@ -170,21 +171,23 @@ function fromCandidateMounts(input: LocateInput): Location | undefined {
   if (hit === undefined) return undefined;
   const mount = coveringMount(hit.configPath, input.mounts);
   const singleFile = mount?.mountPoint === hit.configPath;
-  const what = singleFile ? 'a single file is mounted at' : `${describeKind(mount)} is mounted at ${hit.mountPoint}, holding`;
+  const what = singleFile ? `a single file is mounted at ${hit.configPath}` : `${describeVolume(mount, hit.mountPoint)} holds ${hit.configPath}`;
   return {
     source: 'mount',
     path: hit.configPath,
     ...(mount ? { mount } : {}),
     singleFile,
-    reason: `${what} ${hit.configPath}`,
+    reason: what,
     candidates: considered.map((candidate) => candidate.mountPoint),
   };
 }
 
-function describeKind(mount: ClassifiedMount | undefined): string {
-  if (!mount) return 'a volume';
-  const article = /^[aeiou]/.test(mount.kind) ? 'an' : 'a';
-  return `${article} ${mount.kind}${mount.readOnly ? ' (read-only)' : ''}`;
+/** The same prose as the status command's volume line, so "chosen by" reads like it. */
+function describeVolume(mount: ClassifiedMount | undefined, mountPoint: string): string {
+  if (!mount) return `a volume at ${mountPoint}`;
+  const words = describeMount(mount);
+  const where = words.includes(mount.mountPoint) ? '' : ` at ${mount.mountPoint}`;
+  return `${words}${where}${mount.readOnly ? ' (read-only)' : ''}`;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmptyConfig, replaceFile } from '../config/atomic-write.ts';
+import { createEmptyConfig, rewriteEmptyKeepingOwner } from '../config/atomic-write.ts';
 import { errorCode } from '../config/errno.ts';
 import { withConfigLock } from '../config/lock.ts';
 import { readConfigFile } from '../config/read.ts';
@@ -62,16 +62,18 @@ function usePrivateConfig(k6: Invocation, log: Logger, scratch: Scratch): void {
 
 /**
  * An empty config becomes `{}`, under the lock and only if it is still empty then: a login in
- * another container may be saving into it right now. When that cannot be done, k6 gets a private
- * `{}` instead: it could not read an empty file, and there is nothing in it to lose.
+ * another container may be saving into it right now. It keeps its owner and mode: a file the
+ * user made (`touch` on the host) must stay theirs; only a login, which puts a token there,
+ * makes it 0600. When that cannot be done, k6 gets a private `{}` instead: it could not read an
+ * empty file, and there is nothing in it to lose.
  */
 function resetEmptyConfig(step: Extract<Prepare, { kind: 'reset-empty-config' }>, k6: Invocation, log: Logger, scratch: Scratch): void {
   try {
     const outcome = withConfigLock(step.path, () => {
       const current = readConfigFile(step.path);
       if (current.kind !== 'present' || current.text.trim() !== '') return 'filled meanwhile';
-      replaceFile(step.path, '{}\n', { inPlace: step.inPlace });
-      return 'rewritten as {}';
+      const outcome = rewriteEmptyKeepingOwner(step.path, '{}\n', { inPlace: step.inPlace });
+      return `rewritten as {} (${outcome.method === 'rename' ? 'by rename' : 'in place'}), owner and mode kept`;
     });
     log.debug(`${step.path} was empty: ${outcome}`);
   } catch (error) {
@@ -91,7 +93,7 @@ function prepareAll(plan: Extract<Plan, { kind: 'run' }>, log: Logger, scratch: 
         log.debug(`no ${step.kind} (${code})`);
         continue;
       }
-      log.error(messages.prepareFailed(step.kind === 'mkdir' ? 'directory' : 'file', step.path, code));
+      log.error(messages.prepareFailed(step.kind === 'mkdir' ? 'directory' : 'file', step.path, code, plan.situation));
       return EXIT_GENERIC_ERROR;
     }
   }

@@ -2,7 +2,9 @@
 import { dirname } from 'node:path';
 import { parseConfigText } from '../config/document.ts';
 import { k6DefaultConfigPath } from '../mounts/locate.ts';
-import { messages, type Place, unusableConfigMessage } from '../report/messages.ts';
+import { summarizeCloud } from '../config/merge.ts';
+import type { Runtime, Situation } from '../report/advice.ts';
+import { messages, unusableConfigMessage } from '../report/messages.ts';
 import {
   EXIT_GENERIC_ERROR,
   EXIT_INVALID_CONFIG,
@@ -31,10 +33,52 @@ interface Refusal {
 
 const refusal = (message: string, exitCode = EXIT_GENERIC_ERROR): Refusal => ({ message, exitCode });
 
+/** The command word k6 acts on: a known one, or an unknown top-level word (a future command). */
+function commandWord(facts: Facts): string | undefined {
+  return facts.args.command[0] ?? facts.args.unknownCommand;
+}
+
 function readsConfig(facts: Facts): boolean {
-  const first = facts.args.command[0];
+  const first = commandWord(facts);
   if (facts.args.help) return false;
+  // An unknown word may be a command of a newer k6 that reads the config (as every command but
+  // these does): it is pointed at the file like the others, so a login applies to it too.
   return first === undefined ? false : !CONFIG_FREE_COMMANDS.has(first);
+}
+
+/** `k6 login <anything but cloud>`: k6 1.x's `login influxdb`, or a mistyped login on 2.x. */
+function isOtherLogin(facts: Facts): boolean {
+  return facts.args.command[0] === 'login' && !facts.args.login;
+}
+
+function runtimeOf(facts: Facts): Runtime {
+  // kubelet sets KUBERNETES_SERVICE_HOST in every container of a Pod.
+  if (facts.location.mount?.kind.startsWith('kubernetes-') || facts.env['KUBERNETES_SERVICE_HOST']) return 'kubernetes';
+  return facts.userNamespace ? 'user-namespace' : 'docker';
+}
+
+/** The persistent file and who uses it: what every piece of advice about it is chosen from. */
+function situationOf(facts: Facts, persistent: PersistentFacts): Situation {
+  const state = persistent.state;
+  const file =
+    state.kind === 'present'
+      ? { uid: state.uid, gid: state.gid, mode: state.mode }
+      : state.kind === 'unreadable' && state.owner !== undefined && state.group !== undefined && state.mode !== undefined
+        ? { uid: state.owner, gid: state.group, mode: state.mode }
+        : undefined;
+  return {
+    path: persistent.path,
+    source: facts.location.source,
+    mount: facts.location.mount,
+    uid: facts.uid,
+    gid: facts.gid,
+    groups: facts.groups ?? [],
+    runtime: runtimeOf(facts),
+    dir: persistent.dir,
+    file,
+    kubeletPayload: persistent.kubeletPayload ?? false,
+    dirWritable: persistent.writable && !facts.location.singleFile,
+  };
 }
 
 function useTokenFile(facts: Facts, draft: Draft): Refusal | undefined {
@@ -50,7 +94,7 @@ function useTokenFile(facts: Facts, draft: Draft): Refusal | undefined {
 }
 
 /** Makes the persistent file usable by k6; says what a login starts from. */
-function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft): Refusal | { initialText: string; fileWillExist: boolean } {
+function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft): Refusal | { initialText: string; fileWillExist: boolean; legacyPath?: string } {
   const state = persistent.state;
   const singleFile = facts.location.singleFile;
   if (!readsConfig(facts)) return { initialText: '{}\n', fileWillExist: state.kind === 'present' };
@@ -58,6 +102,7 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
     case 'present': {
       const parsed = parseConfigText(state.text);
       if (!parsed.ok) return refusal(messages.invalidConfig(persistent.path, parsed.problem), EXIT_INVALID_CONFIG);
+      warnOfHiddenLegacyLogin(facts, persistent, parsed.empty || Object.keys(parsed.config).length === 0, draft);
       if (!parsed.empty) return { initialText: state.text, fileWillExist: true };
       // k6 refuses an empty file (no JSON in it), and there is nothing in it to use.
       if (persistent.writable) {
@@ -68,14 +113,20 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
       return { initialText: '{}\n', fileWillExist: false };
     }
     case 'missing':
-      // Not for `login influxdb` (k6 1.x), which would rewrite the old file in place.
-      if (persistent.legacy && !userChose(facts) && facts.args.command[0] !== 'login') {
+      if (persistent.legacy && !userChose(facts)) {
+        if (isOtherLogin(facts)) {
+          // k6 1.x's `login influxdb` (or a 2.x "unknown command"): left to k6 as plain k6 would
+          // run it. Creating the new file here would hide the old login from then on, and
+          // pointing k6 at the old file would have it rewritten in place.
+          draft.debug.push(`${persistent.path} does not exist but ${persistent.legacy.path} does: \`${facts.args.command.join(' ')}\` is left to k6, nothing is created`);
+          return { initialText: '{}\n', fileWillExist: false };
+        }
         // A volume from before k6 v0.58: k6 1.x falls back to this file while the new one is
         // missing, and its logins start from it. Runs are pointed at it (also under a private
-        // HOME, where k6 would not look), and a login saves to the new path.
+        // HOME, where k6 would not look), and a Cloud login saves to the new path.
         draft.env['K6_CONFIG'] = persistent.legacy.path;
         draft.debug.push(`${persistent.path} does not exist but ${persistent.legacy.path} does: K6_CONFIG=${persistent.legacy.path}; a login starts from it`);
-        return { initialText: persistent.legacy.text, fileWillExist: false };
+        return { initialText: persistent.legacy.text, fileWillExist: false, legacyPath: persistent.legacy.path };
       }
       if (!persistent.writable || singleFile) {
         draft.debug.push(`${persistent.path} does not exist and cannot be created there`);
@@ -85,30 +136,42 @@ function prepareConfig(facts: Facts, persistent: PersistentFacts, draft: Draft):
       draft.prepare.push({ kind: 'create-config', path: persistent.path });
       return { initialText: '{}\n', fileWillExist: true };
     default:
-      return refusal(unusableConfigMessage(persistent.path, state), EXIT_INVALID_CONFIG);
+      return refusal(unusableConfigMessage(persistent.path, state, situationOf(facts, persistent)), EXIT_INVALID_CONFIG);
   }
+}
+
+/**
+ * A k6/config.json without a token next to a pre-v0.58 file with one: k6 reads the old file
+ * only while the new one is missing, so the old login silently stopped applying.
+ */
+function warnOfHiddenLegacyLogin(facts: Facts, persistent: PersistentFacts, holdsNothing: boolean, draft: Draft): void {
+  const legacy = persistent.legacy;
+  // A Cloud login is the fix itself; it needs no warning.
+  if (!legacy || facts.args.login || userChose(facts)) return;
+  const parsed = parseConfigText(legacy.text);
+  if (!parsed.ok || summarizeCloud(parsed.config).token === undefined) return;
+  draft.notices.push(messages.hiddenLegacyLogin(persistent.path, legacy.path, holdsNothing));
 }
 
 function userChose(facts: Facts): boolean {
   return facts.location.source === 'flag' || facts.location.source === 'K6_CONFIG';
 }
 
-function cannotSave(facts: Facts, persistent: PersistentFacts, place: Place): Refusal {
+function cannotSave(facts: Facts, persistent: PersistentFacts): Refusal {
+  const situation = situationOf(facts, persistent);
   const problem = persistent.writeProblem;
-  if (facts.location.mount?.readOnly || problem === 'EROFS') return refusal(messages.loginIntoReadOnly(place));
-  if (problem === undefined || problem === 'EACCES' || problem === 'EPERM') {
-    return refusal(messages.loginIntoUnwritable(place, facts.uid, facts.gid));
-  }
-  return refusal(messages.cannotSave(place, problem));
+  if (facts.location.mount?.readOnly || problem === 'EROFS') return refusal(messages.loginIntoReadOnly(situation));
+  if (problem === undefined || problem === 'EACCES' || problem === 'EPERM') return refusal(messages.loginIntoUnwritable(situation));
+  return refusal(messages.cannotSave(situation, problem));
 }
 
-function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, initialText: string): Refusal | LoginPlan {
+function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, config: { initialText: string; legacyPath?: string }): Refusal | LoginPlan {
   const { location } = facts;
   const login = facts.args.login!;
-  const place: Place = { path: persistent.path, source: location.source, mount: location.mount };
+  const place = situationOf(facts, persistent);
   const savesSomething = !login.show || login.reset || login.token !== undefined;
   const writable = persistent.writable && !(location.mount?.readOnly ?? false);
-  if (savesSomething && !writable) return cannotSave(facts, persistent, place);
+  if (savesSomething && !writable) return cannotSave(facts, persistent);
   if (savesSomething && location.mount?.kind === 'anonymous-volume') {
     draft.notices.push(messages.loginIntoAnonymousVolume(persistent.path));
   }
@@ -123,10 +186,12 @@ function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, init
   return {
     place,
     configFlag: location.source === 'flag' ? facts.args.config : undefined,
-    initialText,
+    initialText: config.initialText,
     reset: login.reset,
     inPlace: location.singleFile,
     writable,
+    saves: savesSomething,
+    ...(config.legacyPath ? { legacyPath: config.legacyPath } : {}),
     pauseAt: facts.settings.pauseAt,
   };
 }
@@ -150,7 +215,7 @@ export function decide(facts: Facts): Plan {
   draft.debug.push(`config location: ${location.reason}`);
   const handover = facts.settings.handover === 'spawn' || !facts.execve ? 'spawn' : 'exec';
   const k6 = { file: facts.settings.k6Binary, argv0: facts.argv0, args: [...facts.argv], env: draft.env };
-  const run = (extra: { handover: 'exec' | 'spawn'; login?: LoginPlan }): Plan => ({
+  const run = (extra: { handover: 'exec' | 'spawn'; login?: LoginPlan; situation?: Situation }): Plan => ({
     kind: 'run',
     notices: draft.notices,
     debug: draft.debug,
@@ -162,7 +227,7 @@ export function decide(facts: Facts): Plan {
   if (!location.path || !persistent) {
     // With no usable HOME, k6 logs in under the private HOME made above, removed once k6 is done.
     const savedInContainer = facts.homeUsable || Boolean(facts.env['XDG_CONFIG_HOME']?.startsWith('/'));
-    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(savedInContainer ? k6DefaultConfigPath(facts.env) : undefined));
+    if (login && !login.show) draft.notices.push(messages.loginWithoutVolume(savedInContainer ? k6DefaultConfigPath(facts.env) : undefined, login.kind));
     return run({ handover: login ? 'spawn' : handover });
   }
 
@@ -173,10 +238,10 @@ export function decide(facts: Facts): Plan {
       draft.env['K6_CONFIG'] = persistent.path;
       draft.debug.push(`K6_CONFIG=${persistent.path}`);
     }
-    return run({ handover });
+    return run({ handover, situation: situationOf(facts, persistent) });
   }
 
-  const loginPlan = planLogin(facts, persistent, draft, config.initialText);
+  const loginPlan = planLogin(facts, persistent, draft, config);
   if ('message' in loginPlan) return refuse(loginPlan);
-  return run({ handover: 'spawn', login: loginPlan });
+  return run({ handover: 'spawn', login: loginPlan, situation: loginPlan.place });
 }

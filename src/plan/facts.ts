@@ -1,5 +1,5 @@
 // The I/O edge of the decision: read what the decision needs, change nothing.
-import { accessSync, readFileSync, statSync, constants } from 'node:fs';
+import { accessSync, readFileSync, readlinkSync, statSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyseArgs } from '../args/analyse.ts';
 import { readConfigFile, type FileState } from '../config/read.ts';
@@ -10,6 +10,8 @@ import { parseMountinfo } from '../mounts/mountinfo.ts';
 import { k6DefaultConfigPath, k6LegacyConfigPath, locateConfig } from '../mounts/locate.ts';
 import { resolveAgainst } from '../mounts/paths.ts';
 import { parseConfigText } from '../config/document.ts';
+import { summarizeCloud } from '../config/merge.ts';
+import type { Ownership } from '../report/advice.ts';
 import type { Settings } from '../settings/env.ts';
 import type { Facts, PersistentFacts } from './types.ts';
 
@@ -59,17 +61,74 @@ function saveProblem(path: string, state: FileState, singleFile: boolean, userCh
   return userChose ? 'ENOENT' : createProblem(dir);
 }
 
-/** k6's pre-v0.58 file beside k6's default directory, when the config is k6's default one. */
-function legacyConfig(path: string, env: NodeJS.ProcessEnv): PersistentFacts['legacy'] {
+/**
+ * k6's pre-v0.58 file beside k6's default directory, when the config is k6's default one and is
+ * missing (runs use the old file), or holds no Cloud token while the old file does (the old
+ * login is hidden: worth a warning).
+ */
+function legacyConfig(path: string, state: FileState, env: NodeJS.ProcessEnv): PersistentFacts['legacy'] {
+  if (state.kind !== 'missing' && !(state.kind === 'present' && !holdsToken(state.text))) return undefined;
   const defaultPath = resolveAgainst(process.cwd(), k6DefaultConfigPath(env));
   if (path !== defaultPath) return undefined;
   const legacyPath = k6LegacyConfigPath(path);
-  const state = readConfigFile(legacyPath);
-  if (state.kind !== 'present') return undefined;
+  const legacy = readConfigFile(legacyPath);
+  if (legacy.kind !== 'present') return undefined;
   // An empty or broken old file holds nothing to use; k6 2.x ignores it anyway.
-  const parsed = parseConfigText(state.text);
+  const parsed = parseConfigText(legacy.text);
   if (!parsed.ok || parsed.empty) return undefined;
-  return { path: legacyPath, text: state.text };
+  if (state.kind === 'present' && !holdsToken(legacy.text)) return undefined;
+  return { path: legacyPath, text: legacy.text };
+}
+
+function holdsToken(text: string): boolean {
+  const parsed = parseConfigText(text);
+  return parsed.ok && summarizeCloud(parsed.config).token !== undefined;
+}
+
+/** Owner and mode of the directory that decides a save: the file's own, or its nearest existing ancestor. */
+export function decidingDirectory(path: string): (Ownership & { path: string }) | undefined {
+  let current = dirname(saveTargetOf(path));
+  for (let depth = 0; depth < 64; depth += 1) {
+    try {
+      const stat = statSync(current);
+      if (stat.isDirectory()) return { path: current, uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777 };
+      return undefined;
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') return undefined;
+    }
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+  return undefined;
+}
+
+/** kubelet's AtomicWriter makes each key of a Secret or ConfigMap a symlink into `..data/`. */
+export function isKubeletPayload(path: string): boolean {
+  try {
+    return readlinkSync(path).startsWith('..data/');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether this process runs in a user namespace: anything but the identity map `0 0 4294967295`
+ * means host uids are shifted (rootless Podman or Docker), and so is the right fix for a volume.
+ */
+export function isUserNamespace(uidMap: string): boolean {
+  const lines = uidMap.split('\n').map((line) => line.trim()).filter(Boolean);
+  if (lines.length === 0) return false;
+  return !(lines.length === 1 && lines[0]!.split(/\s+/).join(' ') === '0 0 4294967295');
+}
+
+function readUserNamespace(): boolean {
+  try {
+    return isUserNamespace(readFileSync('/proc/self/uid_map', 'utf8'));
+  } catch {
+    // Not Linux, or no /proc: nothing says the uids are shifted.
+    return false;
+  }
 }
 
 function readMountinfo(path: string): string {
@@ -96,13 +155,18 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
     cwd: process.cwd(),
   });
   let persistent: PersistentFacts | undefined;
+  // Only for the advice of an error: not read on a run that goes well.
+  let troubled = false;
   if (location.path) {
     const dir = dirname(location.path);
     const state = readConfigFile(location.path);
     const dirExists = isDirectory(dir);
     const userChose = location.source === 'flag' || location.source === 'K6_CONFIG';
     const problem = saveProblem(location.path, state, location.singleFile, userChose);
-    const legacy = state.kind === 'missing' ? legacyConfig(location.path, env) : undefined;
+    const legacy = state.kind === 'missing' || state.kind === 'present' ? legacyConfig(location.path, state, env) : undefined;
+    troubled = problem !== undefined || state.kind === 'unreadable';
+    const deciding = troubled ? decidingDirectory(location.path) : undefined;
+    const kubeletPayload = troubled && isKubeletPayload(location.path);
     persistent = {
       path: location.path,
       state,
@@ -110,6 +174,8 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
       writable: problem === undefined,
       ...(problem ? { writeProblem: problem } : {}),
       ...(legacy ? { legacy } : {}),
+      ...(deciding ? { dir: deciding } : {}),
+      ...(kubeletPayload ? { kubeletPayload } : {}),
     };
   }
   const home = env['HOME'];
@@ -136,5 +202,7 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
     execve: execveAvailable(),
     uid: process.getuid?.() ?? -1,
     gid: process.getgid?.() ?? -1,
+    groups: process.getgroups?.() ?? [],
+    ...(troubled ? { userNamespace: readUserNamespace() } : {}),
   };
 }

@@ -4,7 +4,7 @@ import type { FileState } from '../config/read.ts';
 import type { ArgsAnalysis } from '../args/analyse.ts';
 import type { Location } from '../mounts/locate.ts';
 import type { PausePoint, Settings } from '../settings/env.ts';
-import type { Place } from '../report/messages.ts';
+import type { Ownership, Situation } from '../report/advice.ts';
 
 /** What the edges found out; the only input of the decision. */
 export interface Facts {
@@ -21,6 +21,10 @@ export interface Facts {
   execve: boolean;
   uid: number;
   gid: number;
+  /** Supplementary groups (for advice on who may read or write what). */
+  groups?: readonly number[];
+  /** /proc/self/uid_map is not the identity map: rootless Podman or Docker, or a Pod with hostUsers: false. */
+  userNamespace?: boolean;
 }
 
 export interface PersistentFacts {
@@ -32,8 +36,15 @@ export interface PersistentFacts {
   writable: boolean;
   /** Why not, as an errno (EACCES, EROFS, ENOENT, ...). */
   writeProblem?: string;
-  /** k6's pre-v0.58 file, usable, when the file is k6's default one and is missing. */
+  /**
+   * k6's pre-v0.58 file, when the file is k6's default one and is missing, or holds no Cloud
+   * token (then the old login is hidden) and the old file does.
+   */
   legacy?: { path: string; text: string };
+  /** The directory that decides whether the file can be saved (its own, or the nearest existing ancestor). */
+  dir?: Ownership & { path: string };
+  /** The file is kubelet's AtomicWriter layout (`config.json -> ..data/config.json`). */
+  kubeletPayload?: boolean;
 }
 
 export type Prepare =
@@ -46,7 +57,7 @@ export type Prepare =
   | { kind: 'private-home'; setXdg: boolean };
 
 export interface LoginPlan {
-  place: Place;
+  place: Situation;
   /** The user's -c/--config argument, re-pointed at the staging copy. */
   configFlag: ConfigFlag | undefined;
   /** What the staging copy starts from. */
@@ -56,6 +67,10 @@ export interface LoginPlan {
   inPlace: boolean;
   /** Saving back is possible (read-only volumes still allow `--show`). */
   writable: boolean;
+  /** The login may save something (not `--show` alone): wait for a busy lock before k6 runs. */
+  saves: boolean;
+  /** The pre-v0.58 file the login starts from, while the persistent file does not exist. */
+  legacyPath?: string;
   /** Test hook (K6_PERSIST_PAUSE_AT): hold at this point of the save so a test can kill the process. */
   pauseAt: PausePoint | undefined;
 }
@@ -77,6 +92,8 @@ export type Plan =
       k6: Invocation;
       handover: 'exec' | 'spawn';
       login?: LoginPlan;
+      /** The persistent file and who uses it, for the advice of a failure while preparing it. */
+      situation?: Situation;
     };
 
 /** k6's own code for an invalid config; the wrapper uses it for a config it cannot use. */

@@ -2,10 +2,15 @@
 // what happened, to which file, and what to do. Pure: callers decide whether and where to print.
 import { valueText } from '../config/document.ts';
 import type { FileState } from '../config/read.ts';
+import type { LoginKind } from '../args/analyse.ts';
 import type { ClassifiedMount } from '../mounts/classify.ts';
+import { describeMount } from '../mounts/describe.ts';
 import type { LocationSource } from '../mounts/locate.ts';
+import { NAMED_VOLUME_FIX, fileOwnerAdvice, readOnlyAdvice, unreadableAdvice, unwritableAdvice, type Situation } from './advice.ts';
 
-const VOLUME_FIX = 'docker run -v k6-config:/config ...';
+export { describeMount };
+
+const VOLUME_FIX = NAMED_VOLUME_FIX;
 
 export interface Place {
   path: string;
@@ -29,65 +34,49 @@ export function describePlace(place: Place, options: { readOnlyNote?: boolean } 
   return `${place.path}${via}, on ${kind}${note}`;
 }
 
-export function describeMount(mount: ClassifiedMount): string {
-  switch (mount.kind) {
-    case 'named-volume':
-      return `the named volume "${mount.volumeName ?? '?'}"`;
-    case 'anonymous-volume':
-      return 'an anonymous volume';
-    case 'bind':
-      return `a bind mount at ${mount.mountPoint}`;
-    case 'tmpfs':
-      return `a tmpfs at ${mount.mountPoint}`;
-    case 'kubernetes-secret':
-      return `a Kubernetes Secret volume at ${mount.mountPoint}`;
-    case 'kubernetes-configmap':
-      return `a Kubernetes ConfigMap volume at ${mount.mountPoint}`;
-    case 'kubernetes-empty-dir':
-      return `a Kubernetes emptyDir at ${mount.mountPoint}`;
-    case 'kubernetes-volume':
-      return `a Kubernetes volume at ${mount.mountPoint}`;
-    default:
-      return `a mount at ${mount.mountPoint}`;
-  }
+/** The login to show as the fix, in the spelling the user's k6 knows. */
+function exampleLogin(kind: LoginKind | undefined): string {
+  // `login cloud` exists only in k6 1.x, which takes no --stack there.
+  if (kind === 'login-cloud') return `\`${VOLUME_FIX} login cloud --token <token>\``;
+  return `\`${VOLUME_FIX} cloud login --token <token> --stack <stack>\` (k6 2.x needs the stack; leave out --stack on k6 1.x before 1.6)`;
 }
 
+const uidOf = (situation: Situation | undefined) => situation?.uid ?? process.getuid?.() ?? '?';
+
 export const messages = {
-  loginWithoutVolume: (defaultPath: string | undefined) =>
+  loginWithoutVolume: (defaultPath: string | undefined, kind?: LoginKind) =>
     (defaultPath
       ? `warning: no config volume is mounted, so this login is saved in ${defaultPath} inside the container and vanishes with it. `
       : 'warning: no config volume is mounted and HOME is not writable, so this login goes to a temporary directory and is gone when this command ends. ') +
-    `Mount a volume at /config to keep it, e.g. \`${VOLUME_FIX} cloud login --token <token>\`, and later runs with the same volume use it with no flag.`,
+    `Mount a volume at /config to keep it, e.g. ${exampleLogin(kind)}, and later runs with the same volume use it with no flag.`,
 
   loginIntoAnonymousVolume: (path: string) =>
     `warning: ${path} is on an anonymous volume (one without a name). If it comes from \`-v /config\` without a name, \`docker run --rm\` deletes it when the container exits, and the login with it. ` +
     `Name the volume instead (\`${VOLUME_FIX}\`) so the next container finds the login.`,
 
-  loginIntoReadOnly: (place: Place) =>
-    `error: cannot save the k6 Cloud login: ${describePlace(place, { readOnlyNote: false })} is read-only. Nothing was changed. ` +
-    `Mount the volume read-write for the login (drop \`:ro\` / \`readOnly: true\`), or log in once with a writable volume and mount it read-only for runs only. ` +
-    `A Kubernetes Secret is always read-only: put the token in the Secret itself, or use K6_CLOUD_TOKEN / K6_CLOUD_TOKEN_FILE.`,
+  loginIntoReadOnly: (situation: Situation) =>
+    `error: cannot save the k6 Cloud login: ${describePlace(situation, { readOnlyNote: false })} is read-only. Nothing was changed. ${readOnlyAdvice(situation)}`,
 
-  loginIntoUnwritable: (place: Place, uid: number, gid: number) =>
-    `error: cannot save the k6 Cloud login: ${describePlace(place)} is not writable by uid ${uid} (gid ${gid}), the user k6 runs as. Nothing was changed. ` +
-    `For a host directory, run the container as its owner: \`docker run --user "$(id -u):$(id -g)" ...\`; or use a named volume (\`${VOLUME_FIX}\`), which the image's user can write.`,
+  loginIntoUnwritable: (situation: Situation) =>
+    `error: cannot save the k6 Cloud login: ${describePlace(situation)} is not writable by uid ${situation.uid} (gid ${situation.gid}), the user k6 runs as. Nothing was changed. ${unwritableAdvice(situation)}`,
 
   invalidConfig: (path: string, problem: string) =>
     `error: the k6 config file ${path} cannot be used: ${problem}. k6 was not started and the file was left exactly as it is. ` +
     `Fix or remove that file (a valid one is a JSON object such as {"collectors":{"cloud":{"token":"..."}}}), then run the command again.`,
 
-  unreadableConfig: (path: string, code: string, owner?: number) => {
-    const uid = process.getuid?.();
-    if ((code === 'EACCES' || code === 'EPERM') && owner !== undefined && owner !== uid) {
+  unreadableConfig: (path: string, code: string, situation?: Situation) => {
+    const uid = uidOf(situation);
+    const denied = code === 'EACCES' || code === 'EPERM';
+    const file = situation?.file;
+    if (denied && situation && file && file.uid !== situation.uid && (file.mode & 0o044) === 0 && !situation.kubeletPayload && !situation.mount?.kind.startsWith('kubernetes-')) {
       return (
-        `error: the k6 config file ${path} belongs to uid ${owner} and only that user may read it (a credential is kept mode 0600); this container runs as uid ${uid ?? '?'}. ` +
-        `k6 was not started and nothing was changed. Run every container or Job that shares this volume as uid ${owner} (\`docker run --user ${owner}\`, Kubernetes \`runAsUser: ${owner}\`), or delete the file and log in again as uid ${uid ?? '?'}.`
+        `error: the k6 config file ${path} belongs to uid ${file.uid} and only that user may read it (a credential is kept mode 0600); this container runs as uid ${uid}. ` +
+        `k6 was not started and nothing was changed. ${unreadableAdvice(situation)}`
       );
     }
-    const fix =
-      code === 'EACCES' || code === 'EPERM'
-        ? `the user k6 runs as (uid ${uid ?? '?'}) may not read it or a directory on the way to it. Make it readable for that user, or run the container as the file's owner (\`--user "$(id -u):$(id -g)"\` for a host directory).`
-        : fixForCode(code, path);
+    const fix = denied
+      ? `the user k6 runs as (uid ${uid}) may not read it or a directory on the way to it. ${situation ? unreadableAdvice(situation) : 'Make it readable for that user, or run the container as the file\'s owner.'}`
+      : fixForCode(code, path, situation);
     return `error: the k6 config file ${path} cannot be read (${code}): ${fix} k6 was not started and nothing was changed.`;
   },
 
@@ -114,8 +103,8 @@ export const messages = {
   badSettings: (problems: string[]) =>
     `error: k6-persist settings are invalid: ${problems.join('; ')}. k6 was not started. Fix or unset those variables (see the README for each K6_PERSIST_* setting).`,
 
-  cannotSave: (place: Place, code: string) =>
-    `error: cannot save the k6 Cloud login to ${describePlace(place)} (${code}): ${fixForCode(code, place.path)} Nothing was changed.`,
+  cannotSave: (situation: Situation, code: string) =>
+    `error: cannot save the k6 Cloud login to ${describePlace(situation)} (${code}): ${fixForCode(code, situation.path, situation)} Nothing was changed.`,
 
   stagingFailed: (code: string) =>
     `error: k6-persist could not create a private working directory for the login (${code}). Nothing was changed. Give the container a writable /tmp (e.g. \`--tmpfs /tmp\`) or set TMPDIR to a writable directory.`,
@@ -123,14 +112,14 @@ export const messages = {
   k6LeftInvalidConfig: (problem: string) =>
     `error: k6 reported success but left a config that cannot be read (${problem}); the persistent config was not changed. Run the login again; if it repeats, report it with K6_PERSIST_DEBUG=1 output.`,
 
-  writeFailed: (path: string, code: string, fileChanged = false) =>
-    `error: the k6 Cloud login could not be saved to ${path} (${code}): ${fixForCode(code, path)} ` +
+  writeFailed: (path: string, code: string, fileChanged = false, situation?: Situation) =>
+    `error: the k6 Cloud login could not be saved to ${path} (${code}): ${fixForCode(code, path, situation, 'replace')} ` +
     (fileChanged
       ? 'The rewrite stopped part way, so the file may now be incomplete: once the cause is fixed, log in again to write it whole.'
       : 'The previous file, if any, is unchanged.'),
 
-  prepareFailed: (what: 'directory' | 'file', path: string, code: string) =>
-    `error: could not create ${what === 'directory' ? `the directory ${path} for the k6 config file` : `the k6 config file ${path}`} (${code}): ${fixForCode(code, path)} k6 was not started.`,
+  prepareFailed: (what: 'directory' | 'file', path: string, code: string, situation?: Situation) =>
+    `error: could not create ${what === 'directory' ? `the directory ${path} for the k6 config file` : `the k6 config file ${path}`} (${code}): ${fixForCode(code, path, situation)} k6 was not started.`,
 
   loginSaved: (place: Place, summary: { token?: string; stack?: unknown }) =>
     `k6 Cloud login saved to ${describePlace(place)}` +
@@ -140,21 +129,49 @@ export const messages = {
 
   loginCleared: (place: Place) => `k6 Cloud login removed from ${describePlace(place)}.`,
 
-  lockTimeout: (lockPath: string) =>
-    `error: the k6 Cloud login could not be saved: another container has held ${lockPath} for too long. The previous file is unchanged. ` +
+  /** After a login that changed nothing: the user still learns where the login lives. */
+  loginUnchanged: (place: Place, summary: { token?: string; stack?: unknown }) =>
+    summary.token
+      ? `k6 Cloud login unchanged in ${describePlace(place)}: token ${summary.token}` + (summary.stack != null ? `, stack ${valueText(summary.stack)}` : '') + '.'
+      : `no k6 Cloud login in ${describePlace(place)} (unchanged).`,
+
+  /** The lock was held before k6 ran: nothing happened yet. */
+  lockBusy: (lockPath: string) =>
+    `error: another login has held ${lockPath} for too long, so k6 was not started and nothing was changed. ` +
     `If no other login is running, remove that lock file and log in again.`,
+
+  /** The lock was taken by another login while k6 ran: k6 already said "Logged in successfully". */
+  lockTimeout: (lockPath: string, path: string) =>
+    `error: the k6 Cloud login could not be saved: another login has held ${lockPath} for too long. ` +
+    `k6's "Logged in successfully" above refers to the private working copy it was given: nothing was saved to ${path}, and the previous file is unchanged. ` +
+    `If no other login is running, remove that lock file and log in again.`,
+
+  /** A single mounted file keeps the mode of its owner, who is not this user. */
+  tokenReadableByOthers: (path: string, mode: number, owner: number) =>
+    `warning: the k6 Cloud token is now in ${path}, whose mode ${`0${(mode & 0o777).toString(8)}`} lets other users read it; it belongs to uid ${owner}, so k6-persist may not make it 0600. ` +
+    `On the host, run \`chmod 600\` on the file mounted there (or mount its directory instead of the single file, and the login is saved 0600).`,
+
+  /** A k6/config.json without a token hides the pre-v0.58 login k6 1.x would otherwise use. */
+  hiddenLegacyLogin: (path: string, legacyPath: string, holdsNothing: boolean) =>
+    `warning: ${path} holds no k6 Cloud token, so the login in the pre-v0.58 file ${legacyPath} is not used (it applies only while ${path} does not exist). ` +
+    (holdsNothing
+      ? `${path} holds nothing else ({}): remove it and runs use the old login again (the next Cloud login then starts from it).`
+      : `Log in again, or copy collectors.cloud from ${legacyPath} into ${path}.`),
 
   k6NotFound: (path: string, code: string) =>
     `error: the real k6 binary ${path} cannot be started (${code}). Set K6_PERSIST_K6_BIN to its absolute path (the image sets it to /usr/libexec/k6-persist/k6).`,
 };
 
-export function fixForCode(code: string, path: string): string {
+export function fixForCode(code: string, path: string, situation?: Situation, action: 'write' | 'replace' = 'write'): string {
   switch (code) {
     case 'EACCES':
-    case 'EPERM':
-      return `the user k6 runs as (uid ${process.getuid?.() ?? '?'}) may not write there. For a host directory run the container as its owner (\`--user "$(id -u):$(id -g)"\`), or use a named volume.`;
+    case 'EPERM': {
+      const said = `the user k6 runs as (uid ${uidOf(situation)}) may not ${action === 'replace' ? 'replace the file' : 'write there'}.`;
+      if (!situation) return `${said} Run the container as the owner of the volume's directory, or use a named volume.`;
+      return `${said} ${action === 'replace' ? fileOwnerAdvice(situation) : unwritableAdvice(situation)}`;
+    }
     case 'EROFS':
-      return 'the file system is read-only. Mount the volume read-write for logins.';
+      return `the file system is read-only. ${situation ? readOnlyAdvice(situation) : 'Mount the volume read-write for logins.'}`;
     case 'ENOSPC':
     case 'EDQUOT':
       return 'the volume is full. Free some space on it and try again.';
@@ -174,7 +191,7 @@ export function fixForCode(code: string, path: string): string {
 }
 
 /** Why the file at the config path cannot be used, for every state but a file or nothing. */
-export function unusableConfigMessage(path: string, state: Exclude<FileState, { kind: 'present' | 'missing' }>): string {
+export function unusableConfigMessage(path: string, state: Exclude<FileState, { kind: 'present' | 'missing' }>, situation?: Situation): string {
   switch (state.kind) {
     case 'directory':
     case 'not-regular':
@@ -184,6 +201,6 @@ export function unusableConfigMessage(path: string, state: Exclude<FileState, { 
     case 'dangling-link':
       return messages.danglingConfigLink(path, state.target);
     case 'unreadable':
-      return messages.unreadableConfig(path, state.code, state.owner);
+      return messages.unreadableConfig(path, state.code, situation);
   }
 }

@@ -18,6 +18,8 @@ export interface StatusReport {
   file: string;
   /** k6's pre-v0.58 file, when runs use it because the config file is missing. */
   legacyFile: string | null;
+  /** k6's pre-v0.58 file holding a token that no run uses, because the config file has none. */
+  hiddenLegacyLogin: string | null;
   token: string | null;
   stackID: unknown;
   projectID: unknown;
@@ -68,6 +70,8 @@ export function buildStatus(env: NodeJS.ProcessEnv): StatusReport | { error: str
     writable: persistent?.writable ?? false,
     file,
     legacyFile: persistent?.state.kind === 'missing' ? (persistent.legacy?.path ?? null) : null,
+    // facts.ts reads the old file beside a present one only when that one has no token and the old one has.
+    hiddenLegacyLogin: persistent?.state.kind === 'present' ? (persistent.legacy?.path ?? null) : null,
     token,
     stackID,
     projectID,
@@ -84,6 +88,9 @@ function formatText(report: StatusReport): string {
     ['writable', report.writable ? 'yes' : report.readOnly ? 'no (read-only)' : 'no'],
     ['file', report.file],
     ['token', report.token ?? '(none)'],
+    ...(report.hiddenLegacyLogin
+      ? [['old login', `${report.hiddenLegacyLogin} holds a token that is not used while ${report.configPath} exists without one`] as [string, string]]
+      : []),
     ['stack id', report.stackID == null ? '(none)' : valueText(report.stackID)],
     ['project id', report.projectID == null ? '(none)' : valueText(report.projectID)],
     ['k6 binary', report.k6Binary],

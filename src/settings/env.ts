@@ -1,17 +1,22 @@
 // The wrapper's own settings. They are environment variables named K6_PERSIST_* only, so k6's
 // argument space stays untouched and any flag k6 gains later passes through.
+import { accessSync, constants } from 'node:fs';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
 // zod/mini has no messages of its own: the English ones, as full zod configures them.
 z.config(en());
 
+/** Spelled-out values a flag setting also takes, besides 1 and 0. */
+const ON = ['true', 'yes', 'on'];
+const OFF = ['false', 'no', 'off'];
+
 const flag = z.pipe(
   z.string().check(z.trim(), z.toLowerCase()),
   z.transform((value: string, context) => {
-    if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
-    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-    context.issues.push({ code: 'custom', message: 'use 1 or 0', input: value });
+    if (value === '' || value === '0' || OFF.includes(value)) return false;
+    if (value === '1' || ON.includes(value)) return true;
+    context.issues.push({ code: 'custom', message: `use 1 or 0 (also ${ON.join('/')} or ${OFF.join('/')})`, input: value });
     return z.NEVER;
   }),
 );
@@ -19,6 +24,7 @@ const flag = z.pipe(
 const absolutePath = z.string().check(z.refine((value: string) => value.startsWith('/'), 'must be an absolute path'));
 
 export const DEFAULT_K6_BIN = '/usr/libexec/k6-persist/k6';
+export const DEFAULT_MOUNTINFO = '/proc/self/mountinfo';
 
 /** Points of a login save where the crash-safety tests can hold the wrapper to kill it. */
 export const PAUSE_POINTS = ['locked', 'write', 'sync', 'rename', 'in-place', 'verify'] as const;
@@ -30,7 +36,7 @@ const settingsSchema = z.object({
   K6_PERSIST_QUIET: z._default(flag, false),
   K6_PERSIST_DEBUG: z._default(flag, false),
   K6_PERSIST_HANDOVER: z._default(z.enum(['auto', 'exec', 'spawn']), 'auto'),
-  K6_PERSIST_MOUNTINFO: z._default(absolutePath, '/proc/self/mountinfo'),
+  K6_PERSIST_MOUNTINFO: z._default(absolutePath, DEFAULT_MOUNTINFO),
   K6_PERSIST_PAUSE_AT: z.optional(z.enum(PAUSE_POINTS)),
 });
 
@@ -50,6 +56,20 @@ function blankToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
+/**
+ * A mount table named on purpose must be readable: read as empty, it would silently ignore the
+ * real volume. The default one is not checked: without /proc (not Linux), nothing is mounted.
+ */
+function unreadableMountTable(path: string): string | undefined {
+  if (path === DEFAULT_MOUNTINFO) return undefined;
+  try {
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'EACCES'})`;
+  }
+}
+
 export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
   const parsed = settingsSchema.safeParse({
     K6_PERSIST_K6_BIN: blankToUndefined(env['K6_PERSIST_K6_BIN']),
@@ -67,6 +87,8 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
     };
   }
   const value = parsed.data;
+  const mountinfoProblem = unreadableMountTable(value.K6_PERSIST_MOUNTINFO);
+  if (mountinfoProblem) return { ok: false, problems: [`K6_PERSIST_MOUNTINFO=${JSON.stringify(value.K6_PERSIST_MOUNTINFO)}: ${mountinfoProblem}`] };
   return {
     ok: true,
     settings: {

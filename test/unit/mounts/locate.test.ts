@@ -93,6 +93,16 @@ describe('3. a mounted volume', () => {
     expect(location.reason).toContain(mountPoint);
   });
 
+  it.each([
+    ['/var/lib/docker/volumes/k6-config/_data', 'rw', 'the named volume "k6-config" at /config holds /config/config.json'],
+    ['/srv/k6', 'ro', 'a bind mount at /config (read-only) holds /config/config.json'],
+    [`/var/lib/kubelet/pods/p/volumes/kubernetes.io~empty-dir/cfg`, 'rw', 'a Kubernetes emptyDir at /config holds /config/config.json'],
+  ])('the reason (status "chosen by") describes a volume %s in the same words as the volume line', (root, options, reason) => {
+    const location = locate({ mounts: parseMountinfo([ROOT_LINE, line({ id: 10, parent: 1, mountPoint: '/config', root, options: `${options},relatime` })].join('\n')) });
+    expect(location.reason).toBe(reason);
+    expect(location.reason).not.toMatch(/named-volume|kubernetes-empty-dir|a bind \(/);
+  });
+
   it.each(['/config/config.json', '/xdg/k6/config.json', '/home/k6/.config/k6/config.json', '/home/k6/.config/loadimpact/k6/config.json'])(
     'a single file mounted at %s is the config',
     (path) => {

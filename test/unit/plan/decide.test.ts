@@ -20,6 +20,12 @@ interface Scenario {
   execve?: boolean;
   tokenFile?: Facts['tokenFile'];
   legacy?: PersistentFacts['legacy'];
+  dir?: PersistentFacts['dir'];
+  kubeletPayload?: boolean;
+  writeProblem?: string;
+  uid?: number;
+  gid?: number;
+  userNamespace?: boolean;
 }
 
 function facts(s: Scenario): Facts {
@@ -32,7 +38,16 @@ function facts(s: Scenario): Facts {
     cwd: '/home/k6',
   });
   const persistent: PersistentFacts | undefined = location.path
-    ? { path: location.path, state: s.state ?? { kind: 'missing' }, dirExists: s.dirExists ?? true, writable: s.writable ?? true, ...(s.legacy ? { legacy: s.legacy } : {}) }
+    ? {
+        path: location.path,
+        state: s.state ?? { kind: 'missing' },
+        dirExists: s.dirExists ?? true,
+        writable: s.writable ?? true,
+        ...(s.legacy ? { legacy: s.legacy } : {}),
+        ...(s.dir ? { dir: s.dir } : {}),
+        ...(s.kubeletPayload ? { kubeletPayload: true } : {}),
+        ...(s.writeProblem ? { writeProblem: s.writeProblem } : {}),
+      }
     : undefined;
   return {
     argv: s.argv,
@@ -45,14 +60,17 @@ function facts(s: Scenario): Facts {
     homeUsable: s.homeUsable ?? true,
     ...(s.tokenFile ? { tokenFile: s.tokenFile } : {}),
     execve: s.execve ?? true,
-    uid: 12345,
-    gid: 12345,
+    uid: s.uid ?? 12345,
+    gid: s.gid ?? 12345,
+    groups: [],
+    ...(s.userNamespace !== undefined ? { userNamespace: s.userNamespace } : {}),
   };
 }
 
 const present = (text: string): FileState => ({ kind: 'present', text, uid: 12345, gid: 12345, mode: 0o600 });
 const namedVolume = '2 1 8:1 /var/lib/docker/volumes/k6-config/_data /config rw,relatime - ext4 /dev/vda rw';
 const readOnlyBind = '2 1 8:1 /srv/k6 /config ro,relatime - ext4 /dev/vda rw';
+const bindDir = '2 1 8:1 /home/alice/.k6 /config rw,relatime - ext4 /dev/vda rw';
 const anonymous = `2 1 8:1 /var/lib/docker/volumes/${'0f'.repeat(32)}/_data /config rw,relatime - ext4 /dev/vda rw`;
 
 function run(plan: Plan) {
@@ -148,9 +166,45 @@ describe('decide: runs', () => {
       expect(plan.k6.env['K6_CONFIG']).toBe(legacy.path);
     });
 
-    it('not for k6 1.x `login influxdb`, which would rewrite the old file in place', () => {
-      const plan = run(decide(facts({ argv: ['login', 'influxdb', 'http://127.0.0.1:8086/k6'], mounts: [homeConfigVolume], legacy })));
-      expect(plan.k6.env['K6_CONFIG']).not.toBe(legacy.path);
+    it.each([
+      ['k6 1.x `login influxdb`', ['login', 'influxdb', 'http://127.0.0.1:8086/k6']],
+      ['a mistyped login on k6 2.x (no `login` command there)', ['login', 'foo']],
+      ['a bare `login`', ['login']],
+    ])('%s: nothing is created that would hide the old login, and k6 is not pointed at the old file', (_what, argv) => {
+      const plan = run(decide(facts({ argv, mounts: [homeConfigVolume], legacy })));
+      expect(plan.prepare).toEqual([]);
+      expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
+    });
+
+    it('an unknown command is pointed at the old file, as runs are, and creates nothing', () => {
+      const plan = run(decide(facts({ argv: ['frobnicate'], mounts: [homeConfigVolume], legacy })));
+      expect(plan.prepare).toEqual([]);
+      expect(plan.k6.env['K6_CONFIG']).toBe(legacy.path);
+    });
+
+    it('k6 1.x `login cloud` starts from it too', () => {
+      const plan = run(decide(facts({ argv: ['login', 'cloud', '--token', TOKEN], mounts: [homeConfigVolume], legacy })));
+      expect(plan.login?.initialText).toBe(legacy.text);
+      expect(plan.login?.legacyPath).toBe(legacy.path);
+    });
+
+    it('a k6/config.json of {} beside it: runs warn that the old login is hidden, and how to bring it back', () => {
+      const plan = run(decide(facts({ argv: ['cloud', 'run', 'x.js'], mounts: [homeConfigVolume], legacy, state: present('{}') })));
+      const said = plan.notices.join('\n');
+      expect(said).toContain('warning: /home/k6/.config/k6/config.json holds no k6 Cloud token');
+      expect(said).toContain(legacy.path);
+      expect(said).toMatch(/holds nothing else \(\{\}\): remove it/);
+      expect(plan.k6.env['K6_CONFIG']).toBe('/home/k6/.config/k6/config.json');
+    });
+
+    it('a k6/config.json with other settings but no token beside it: warns, and says to log in again or copy', () => {
+      const plan = run(decide(facts({ argv: ['run', 'x.js'], mounts: [homeConfigVolume], legacy, state: present('{"collectors":{"influxdb":{}}}') })));
+      expect(plan.notices.join('\n')).toMatch(/holds no k6 Cloud token.*Log in again, or copy collectors\.cloud/);
+    });
+
+    it('a Cloud login needs no such warning: it is the fix', () => {
+      const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [homeConfigVolume], legacy, state: present('{}') })));
+      expect(plan.notices).toEqual([]);
     });
 
     it('not when the user names the new path with -c: it is created as usual', () => {
@@ -169,6 +223,18 @@ describe('decide: runs', () => {
   it('a login with no volume, an unusable HOME but XDG_CONFIG_HOME set is said to be saved there', () => {
     const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], env: { HOME: '/', XDG_CONFIG_HOME: '/xdg' }, homeUsable: false })));
     expect(plan.notices.join('\n')).toContain('saved in /xdg/k6/config.json inside the container');
+  });
+
+  it('an unknown (future) command is pointed at the file like every other, which is created for it', () => {
+    const plan = run(decide(facts({ argv: ['frobnicate', '--flag'], mounts: [namedVolume] })));
+    expect(plan.prepare).toEqual([{ kind: 'create-config', path: '/config/config.json' }]);
+    expect(plan.k6.env['K6_CONFIG']).toBe('/config/config.json');
+  });
+
+  it.each([[[] as string[]], [['completion', 'bash']], [['--help']]])('`k6 %s` still does not look at the config', (argv) => {
+    const plan = run(decide(facts({ argv, mounts: [namedVolume] })));
+    expect(plan.prepare).toEqual([]);
+    expect(plan.k6.env['K6_CONFIG']).toBeUndefined();
   });
 
   it('gives k6 a private HOME when HOME is unusable', () => {
@@ -216,7 +282,13 @@ describe('decide: logins', () => {
   it('warns when no volume is mounted, and still runs k6', () => {
     const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN] })));
     expect(plan.notices.join(' ')).toMatch(/vanishes/);
+    expect(plan.notices.join(' ')).toContain('cloud login --token <token> --stack <stack>');
     expect(plan.login).toBeUndefined();
+  });
+
+  it('a login that saves waits for the lock before k6 runs; --show alone does not', () => {
+    expect(run(decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [namedVolume] }))).login?.saves).toBe(true);
+    expect(run(decide(facts({ argv: ['cloud', 'login', '--show'], mounts: [namedVolume], state: present('{}') }))).login?.saves).toBe(false);
   });
 
   it('warns about an anonymous volume', () => {
@@ -273,5 +345,46 @@ describe('decide: why a login cannot be saved', () => {
   it('EACCES keeps the --user fix', () => {
     const plan = decide(writeProblem('EACCES')(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [namedVolume] })));
     expect(plan.kind === 'refuse' && plan.message).toContain('--user "$(id -u):$(id -g)"');
+  });
+});
+
+describe('decide: the advice fits the runtime and the owner', () => {
+  /** A login saved by `uid` (0600), as another uid sees it. */
+  const loginBy = (uid: number): FileState => ({ kind: 'unreadable', code: 'EACCES', owner: uid, group: uid, mode: 0o600 });
+
+  it('Docker: a login made by another uid is read as that uid with docker run --user', () => {
+    const plan = decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: loginBy(12345), uid: 4242, gid: 4242, writable: false }));
+    expect(plan.kind === 'refuse' && plan.exitCode).toBe(104);
+    const message = plan.kind === 'refuse' ? plan.message : '';
+    expect(message).toContain('`docker run --user 12345:12345 ...`');
+    expect(message).not.toContain('runAsUser');
+  });
+
+  it('in a Pod (KUBERNETES_SERVICE_HOST set by kubelet): runAsUser, no docker flags', () => {
+    const plan = decide(facts({ argv: ['run', 'x.js'], mounts: [namedVolume], state: loginBy(12345), uid: 4242, gid: 4242, writable: false, env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' } }));
+    const message = plan.kind === 'refuse' ? plan.message : '';
+    expect(message).toContain('`runAsUser: 12345`');
+    expect(message).not.toMatch(/docker run|--user/);
+  });
+
+  it('the README host-directory recipe with a directory Docker made for root: mkdir -p, not --user again', () => {
+    const plan = decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [bindDir], uid: 1000, gid: 1000, writable: false, writeProblem: 'EACCES', dir: { path: '/config', uid: 0, gid: 0, mode: 0o755 } }));
+    const message = plan.kind === 'refuse' ? plan.message : '';
+    expect(message).toContain('mkdir -p');
+    expect(message).not.toContain('--user');
+  });
+
+  it('the same under rootless Podman (a user namespace): keep-id, :U or --user 0:0', () => {
+    const plan = decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [bindDir], writable: false, writeProblem: 'EACCES', userNamespace: true, dir: { path: '/config', uid: 65534, gid: 65534, mode: 0o755 } }));
+    const message = plan.kind === 'refuse' ? plan.message : '';
+    expect(message).toContain('--userns=keep-id');
+    expect(message).toContain('`--user 0:0`');
+  });
+
+  it('a read-only bind laid out by kubelet (..data): Secret advice, not ":ro"', () => {
+    const plan = decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [readOnlyBind], writable: false, kubeletPayload: true, state: present('{}') }));
+    const message = plan.kind === 'refuse' ? plan.message : '';
+    expect(message).toContain('A Kubernetes Secret is always read-only');
+    expect(message).not.toContain(':ro');
   });
 });

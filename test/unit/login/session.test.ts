@@ -1,0 +1,88 @@
+// A login session against a k6 double (a shell script): where its line says the login lives,
+// and what happens around another login's lock, before and after k6 ran.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lockPathFor } from '../../../src/config/lock.ts';
+import { runLogin } from '../../../src/login/session.ts';
+import type { Situation } from '../../../src/report/advice.ts';
+import type { Logger } from '../../../src/report/log.ts';
+import type { LoginPlan } from '../../../src/plan/types.ts';
+
+const sandbox = mkdtempSync(join(tmpdir(), 'k6p-session-'));
+afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
+
+// Writes the token it is given into the file k6 was pointed at (K6_CONFIG), as a login does;
+// FAKE_TAKE_LOCK: takes that lock meanwhile, as a concurrent login would.
+const FAKE_K6 = join(sandbox, 'k6');
+writeFileSync(
+  FAKE_K6,
+  `#!/bin/sh
+touch "$FAKE_RAN"
+[ -n "$FAKE_TAKE_LOCK" ] && echo "other 1" > "$FAKE_TAKE_LOCK"
+printf '{"collectors":{"cloud":{"token":"%s","stackID":4242}}}\\n' "$FAKE_TOKEN" > "$K6_CONFIG"
+echo "Logged in successfully, token saved in $K6_CONFIG"
+`,
+);
+chmodSync(FAKE_K6, 0o755);
+
+const TOKEN = 'tok_session_1234567890abcd';
+
+function setup(existing?: string) {
+  const dir = mkdtempSync(join(sandbox, 'vol-'));
+  const path = join(dir, 'config.json');
+  if (existing !== undefined) writeFileSync(path, existing, { mode: 0o600 });
+  const place: Situation = { path, source: 'K6_PERSIST_DIR', uid: 12345, gid: 12345, groups: [], runtime: 'docker' };
+  const plan: LoginPlan = { place, configFlag: undefined, initialText: existing ?? '{}\n', reset: false, inPlace: false, writable: true, saves: true, pauseAt: undefined };
+  const said: string[] = [];
+  const log: Logger = { notice: (text) => said.push(text), error: (text) => said.push(text), debug: () => undefined };
+  const ran = join(dir, 'k6-ran');
+  const k6 = (env: Record<string, string> = {}) => ({
+    file: FAKE_K6,
+    argv0: 'k6',
+    args: ['cloud', 'login', '--token', TOKEN],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', FAKE_RAN: ran, FAKE_TOKEN: TOKEN, ...env },
+  });
+  return { path, plan, said, log, ran, k6 };
+}
+
+describe('runLogin', () => {
+  it('a login that changes nothing still prints where the login lives, saying it is unchanged', async () => {
+    const stored = `{"collectors":{"cloud":{"token":"${TOKEN}","stackID":4242}}}\n`;
+    const t = setup(stored);
+    expect(await runLogin(t.plan, t.k6(), t.log)).toBe(0);
+    expect(t.said).toEqual([`k6 Cloud login unchanged in ${t.path} (chosen with K6_PERSIST_DIR), in the container's own file system: token tok_******************abcd, stack 4242.`]);
+    expect(readFileSync(t.path, 'utf8')).toBe(stored);
+  });
+
+  it('a login that changes the token says where it was saved', async () => {
+    const t = setup('{}\n');
+    expect(await runLogin(t.plan, t.k6(), t.log)).toBe(0);
+    expect(t.said).toEqual([expect.stringMatching(/^k6 Cloud login saved to .*: token tok_\*+abcd, stack 4242\.$/)]);
+  });
+
+  it('a lock another login holds for too long stops the login before k6 runs: no "Logged in successfully" first', async () => {
+    const t = setup('{}\n');
+    writeFileSync(lockPathFor(t.path), 'other 1\n');
+    expect(await runLogin(t.plan, t.k6(), t.log, { lockTimeoutMs: 300 })).toBe(255);
+    expect(existsSync(t.ran)).toBe(false);
+    expect(t.said).toEqual([expect.stringMatching(/^error: another login has held .*\.config\.json\.k6-persist\.lock for too long, so k6 was not started and nothing was changed\./)]);
+    expect(readFileSync(t.path, 'utf8')).toBe('{}\n');
+  });
+
+  it('--show alone does not wait for a lock: it saves nothing', async () => {
+    const t = setup(`{"collectors":{"cloud":{"token":"${TOKEN}","stackID":4242}}}\n`);
+    writeFileSync(lockPathFor(t.path), 'other 1\n');
+    expect(await runLogin({ ...t.plan, saves: false }, t.k6(), t.log, { lockTimeoutMs: 300 })).toBe(0);
+    expect(existsSync(t.ran)).toBe(true);
+  });
+
+  it('a lock taken by another login while k6 ran: the error says k6\'s success was about its private copy, and nothing was saved', async () => {
+    const t = setup('{}\n');
+    expect(await runLogin(t.plan, t.k6({ FAKE_TAKE_LOCK: lockPathFor(t.path) }), t.log, { lockTimeoutMs: 300 })).toBe(255);
+    expect(existsSync(t.ran)).toBe(true);
+    expect(t.said).toEqual([expect.stringContaining(`"Logged in successfully" above refers to the private working copy it was given: nothing was saved to ${t.path}`)]);
+    expect(readFileSync(t.path, 'utf8')).toBe('{}\n');
+  });
+});
