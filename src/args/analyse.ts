@@ -50,6 +50,8 @@ export interface LoginRequest {
 export interface ArgsAnalysis {
   /** The k6 subcommand path: ['run'], ['cloud','login'], ['login','cloud'], ['cloud'], [] ... */
   command: string[];
+  /** A first word k6 has no command for (`k6 frobnicate`): perhaps a newer k6's command. */
+  unknownCommand?: string;
   /** The LAST -c/--config occurrence (pflag: last wins). */
   config?: ConfigFlag;
   /** -q/--quiet present and true. */
@@ -102,6 +104,7 @@ export function analyseArgs(argv: readonly string[]): ArgsAnalysis {
     help: found.words[0] === 'help' || lastBool(parsed.occurrences, 'help'),
     unknownFlags: parsed.unknownFlags,
   };
+  if (found.unknownWord !== undefined) analysis.unknownCommand = found.unknownWord;
   const config = lastConfigFlag(parsed.occurrences);
   if (config) analysis.config = config;
   const login = loginRequest(found.words, parsed.occurrences);
@@ -136,6 +139,8 @@ interface FoundCommand {
   readonly spec: CommandSpec;
   /** Every token except the command words: what cobra hands to pflag. */
   readonly flagTokens: Token[];
+  /** The first positional at the top level when it names no command. */
+  readonly unknownWord?: string;
 }
 
 function findCommand(tokens: readonly Token[]): FoundCommand {
@@ -145,6 +150,7 @@ function findCommand(tokens: readonly Token[]): FoundCommand {
   for (;;) {
     const candidate = firstPositional(remaining, indexFlags(ROOT_PERSISTENT_FLAGS, spec.flags));
     const child = candidate && spec.subcommands.get(candidate.text);
+    if (candidate && !child && words.length === 0) return { words, spec, flagTokens: remaining, unknownWord: candidate.text };
     if (!candidate || !child) return { words, spec, flagTokens: remaining };
     words.push(candidate.text);
     remaining = remaining.filter((token) => token !== candidate);

@@ -71,6 +71,20 @@ describe('command path', () => {
     expect(analysis.config?.path).toBe('/cfg.json');
   });
 
+  it.each([
+    [['frobnicate', 'x.js'], 'frobnicate'],
+    [['--log-output', 'none', 'frobnicate'], 'frobnicate'],
+    [['-q', 'xk6-thing', '--flag'], 'xk6-thing'],
+  ])('names an unknown top-level word (a newer k6\'s command) apart from no command at all: %j', (argv, word) => {
+    const analysis = analyseArgs(argv);
+    expect(analysis.command).toEqual([]);
+    expect(analysis.unknownCommand).toBe(word);
+  });
+
+  it.each([[[] as string[]], [['-q']], [['run', 'x.js']], [['cloud', 'frob']], [['--', 'frobnicate']]])('has no unknown command for %j', (argv) => {
+    expect(analyseArgs(argv).unknownCommand).toBeUndefined();
+  });
+
   it('finds no command word after `--`', () => {
     expect(analyseArgs(['--', 'run']).command).toEqual([]);
     expect(analyseArgs(['--', 'script.js', 'run']).command).toEqual([]);
