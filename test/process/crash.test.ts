@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, runWrapper, scratch, startWrapper, waitForOutput } from './support.ts';
-import { LOCK_STALE_MS, lockPathFor } from '../../src/config/lock.ts';
+import { lockPathFor } from '../../src/config/lock.ts';
 import { utimesSync } from 'node:fs';
 
 const OLD = `${JSON.stringify({ keep: 'me', collectors: { cloud: { token: 'old-token-0000000000' } } }, null, 2)}\n`;
@@ -46,9 +46,9 @@ describe.each(STEPS)('SIGKILL while the login save is paused at $point', ({ poin
       .map((name) => (name === lockName ? 'lock' : name.includes('.k6-persist-') && name.endsWith('.tmp') ? 'temp' : name));
     expect(left.sort()).toEqual([...leftovers].sort());
 
-    // The dead process's lock is stale only after a while; age it instead of waiting.
+    // The dead process's lock is stale once older than 10 s (README); age it instead of waiting.
     if (existsSync(lockPathFor(path))) {
-      const old = (Date.now() - LOCK_STALE_MS - 1000) / 1000;
+      const old = (Date.now() - 11_000) / 1000;
       utimesSync(lockPathFor(path), old, old);
     }
     const again = await runWrapper(['cloud', 'login', '--token', NEW_TOKEN], env);

@@ -257,7 +257,7 @@ describe('persistent config for runs', () => {
     expect(result.exitCode).toBe(104);
     expect(result.stderr).toContain(path);
     expect(result.stderr).toMatch(/not valid JSON/);
-    expect(result.stderr).not.toContain(TOKEN);
+    expect(`${result.stdout}\n${result.stderr}`).not.toContain(TOKEN);
     expect(existsSync(t.reportPath)).toBe(false);
     expect(readFileSync(path, 'utf8')).toBe(bytes);
   });
@@ -343,7 +343,7 @@ describe('login', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(result.stderr).toContain(`saved to ${path}`);
     expect(result.stderr).toContain('tok_');
-    expect(result.stderr).not.toContain(TOKEN);
+    expect(`${result.stdout}\n${result.stderr}`).not.toContain(TOKEN);
   });
 
   it('re-points a -c argument at the staging copy and saves into the -c file', async () => {
@@ -457,7 +457,7 @@ describe('login', () => {
     const status = JSON.parse(result.stdout);
     expect(status).toMatchObject({ legacyFile: legacyPath, stackID: 42, file: `missing: runs use ${legacyPath}` });
     expect(status.token).toMatch(/^tok_\*+cdef$/);
-    expect(result.stdout).not.toContain(TOKEN);
+    expect(`${result.stdout}\n${result.stderr}`).not.toContain(TOKEN);
   });
 
   it('`k6-persist status` never fails on what a file holds where k6 expects a number', async () => {
@@ -593,7 +593,7 @@ describe('diagnostics', () => {
     expect(result.stderr).toMatch(/debug: config location: .*K6_PERSIST_DIR/);
     expect(result.stderr).toMatch(/debug: login staging copy/);
     expect(result.stderr).toMatch(/debug: saved .* by rename/);
-    expect(result.stderr).not.toContain(TOKEN);
+    expect(`${result.stdout}\n${result.stderr}`).not.toContain(TOKEN);
   });
 
   it('`k6-persist status --json` reports the location and a masked token', async () => {
@@ -606,7 +606,7 @@ describe('diagnostics', () => {
     const status = JSON.parse(result.stdout);
     expect(status).toMatchObject({ configPath: join(vol, 'config.json'), source: 'K6_PERSIST_DIR', stackID: 42, projectID: 7, writable: true, file: 'valid' });
     expect(status.token).toMatch(/^tok_\*+cdef$/);
-    expect(result.stdout).not.toContain(TOKEN);
+    expect(`${result.stdout}\n${result.stderr}`).not.toContain(TOKEN);
   });
 
   it('invalid K6_PERSIST_* settings are refused with the variable named', async () => {

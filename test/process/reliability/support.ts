@@ -53,9 +53,24 @@ export function list(dir: string): string[] {
   return readdirSync(dir).sort();
 }
 
-/** The lines the wrapper itself printed (k6's own output is not the wrapper's to police). */
+/** The lines the wrapper itself printed: for assertions about what it said (not for leak checks). */
 export function wrapperLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.startsWith('k6-persist:'));
+}
+
+/**
+ * Where `token` shows in a run's output: the whole of stdout and stderr, not only the wrapper's
+ * prefixed lines (a continuation line, or a stray write to stdout, is output too). Reported are
+ * the full token and every 6-character piece of the part a mask hides (all but the first and
+ * last 4), so a partial leak counts. The k6 doubles of these tests never print a token, so
+ * nothing is excluded.
+ */
+export function tokenLeaks(output: { stdout: unknown; stderr: unknown }, token: string): string[] {
+  const text = `${String(output.stdout)}\n${String(output.stderr)}`;
+  const hidden = token.slice(4, -4);
+  const found = text.includes(token) ? [token] : [];
+  for (let i = 0; i + 6 <= hidden.length; i += 1) if (text.includes(hidden.slice(i, i + 6))) found.push(hidden.slice(i, i + 6));
+  return found;
 }
 
 export { repoRoot } from '../stage.ts';

@@ -1,11 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, unlinkSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fse from 'fs-extra';
-import { LOCK_STALE_MS, LockTimeoutError, lockPathFor, removeIfStale, withConfigLock } from '../../../src/config/lock.ts';
+import { UNPRIVILEGED, reachableDir, removeDir, stageNode, stageScript } from '../../process/stage.ts';
+import { LockTimeoutError, lockPathFor, removeIfStale, removeStaleLeftovers, withConfigLock } from '../../../src/config/lock.ts';
+
+// The documented rule (README guarantee 2, docs/guarantees.md), written out here rather than
+// imported from the code under test: a lock (or temp file) older than 10 s is a dead writer's.
+const DEAD_AGE_MS = 11_000;
+const LIVE_AGE_MS = 9_000;
+
+/** Sets a file's times to `ageMs` before `now`. */
+function age(path: string, ageMs: number, now = Date.now()): void {
+  const then = (now - ageMs) / 1000;
+  utimesSync(path, then, then);
+}
 
 let dir: string;
 let config: string;
@@ -41,8 +52,7 @@ describe('withConfigLock', () => {
 
   it('recovers a stale lock left by a killed process', () => {
     writeFileSync(lockPathFor(config), 'dead');
-    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
-    utimesSync(lockPathFor(config), old, old);
+    age(lockPathFor(config), DEAD_AGE_MS);
     expect(withConfigLock(config, () => 'ran', 2_000)).toBe('ran');
     expect(existsSync(lockPathFor(config))).toBe(false);
   });
@@ -53,21 +63,24 @@ describe('withConfigLock', () => {
     expect(readdirSync(dir)).toEqual(['.config.json.k6-persist.lock']);
   });
 
-  it('where no lock file can be made (a file in a directory this user may not write), the body runs without one', () => {
+  it('where no lock file can be made (a file in a directory this user may not write), the body runs without one', async () => {
     writeFileSync(config, '{}');
     chmodSync(config, 0o666);
     chmodSync(dir, 0o555);
+    // Staged outside the checkout, so that the other user can run it wherever the clone sits.
+    const stage = reachableDir('k6p-lock-stage-');
     try {
-      const module = pathToFileURL(join(import.meta.dirname, '../../../src/config/lock.ts')).href;
-      const script = `import { withConfigLock } from ${JSON.stringify(module)};
-        console.log(withConfigLock(${JSON.stringify(config)}, () => 'ran without a lock'));`;
+      const node = stageNode(stage);
+      const script = await stageScript(stage, 'no-lock.mjs', `import { withConfigLock } from './src/config/lock.ts';
+        console.log(withConfigLock(process.argv[2], () => 'ran without a lock'));`);
       // As root every directory is writable: then an unprivileged user runs it.
-      const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-      const said = execFileSync(process.execPath, ['--input-type=module', '-e', script], { ...asUser, encoding: 'utf8' });
+      const asUser = process.getuid?.() === 0 ? UNPRIVILEGED : {};
+      const said = execFileSync(node, [script, config], { ...asUser, encoding: 'utf8' });
       expect(said.trim()).toBe('ran without a lock');
       expect(readdirSync(dir)).toEqual(['config.json']);
     } finally {
       chmodSync(dir, 0o700);
+      removeDir(stage);
     }
   });
 
@@ -76,8 +89,7 @@ describe('withConfigLock', () => {
     writeFileSync(join(dir, '.config.json.k6-persist-123-abcd.tmp'), '{"half');
     const aside = join(dir, '.config.json.k6-persist.lock.aside-9-zz');
     writeFileSync(aside, 'dead');
-    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
-    utimesSync(aside, old, old);
+    age(aside, DEAD_AGE_MS);
     writeFileSync(join(dir, 'other.json'), '{}');
     withConfigLock(config, () => undefined);
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'other.json']);
@@ -88,8 +100,7 @@ describe('removeIfStale', () => {
   it('two waiters saw the same stale lock and the first already took a new one: the second leaves it alone', () => {
     const lock = lockPathFor(config);
     writeFileSync(lock, 'dead');
-    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
-    utimesSync(lock, old, old);
+    age(lock, DEAD_AGE_MS);
     removeIfStale(lock, Date.now(), () => {
       // Between this waiter's check and its removal: the other waiter recovers the stale lock
       // and takes its own.
@@ -103,9 +114,20 @@ describe('removeIfStale', () => {
   it('removes the stale lock it saw, leaving nothing aside', () => {
     const lock = lockPathFor(config);
     writeFileSync(lock, 'dead');
-    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
-    utimesSync(lock, old, old);
+    age(lock, DEAD_AGE_MS);
     removeIfStale(lock, Date.now());
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('the documented 10 s: a lock 9 s old is kept, one 11 s old is recovered', () => {
+    const lock = lockPathFor(config);
+    const now = Date.now();
+    writeFileSync(lock, 'holder');
+    age(lock, LIVE_AGE_MS, now);
+    removeIfStale(lock, now);
+    expect(readFileSync(lock, 'utf8')).toBe('holder');
+    age(lock, DEAD_AGE_MS, now);
+    removeIfStale(lock, now);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -118,21 +140,31 @@ describe('removeIfStale', () => {
 });
 
 describe('removeStaleLeftovers', () => {
-  it('removes a stale lock and old temp files, but not fresh ones of a live writer', async () => {
-    const { removeStaleLeftovers } = await import('../../../src/config/lock.ts');
+  it('removes a stale lock and old temp files, but not fresh ones of a live writer', () => {
     writeFileSync(config, '{}');
     const oldTemp = join(dir, '.config.json.k6-persist-1-aaaa.tmp');
     const freshTemp = join(dir, '.config.json.k6-persist-2-bbbb.tmp');
     writeFileSync(oldTemp, '{');
     writeFileSync(freshTemp, '{');
     writeFileSync(lockPathFor(config), 'dead');
-    const old = (Date.now() - LOCK_STALE_MS - 5_000) / 1000;
-    utimesSync(oldTemp, old, old);
-    utimesSync(lockPathFor(config), old, old);
+    age(oldTemp, DEAD_AGE_MS);
+    age(lockPathFor(config), DEAD_AGE_MS);
     const oldAside = join(dir, '.config.json.k6-persist.lock.aside-7-zz');
     writeFileSync(oldAside, 'dead');
-    utimesSync(oldAside, old, old);
+    age(oldAside, DEAD_AGE_MS);
     removeStaleLeftovers(config);
     expect(readdirSync(dir).sort()).toEqual(['.config.json.k6-persist-2-bbbb.tmp', 'config.json']);
+  });
+
+  it('the documented 10 s: a lock and a temp file 9 s old are a live writer\'s and stay', () => {
+    writeFileSync(config, '{}');
+    const temp = join(dir, '.config.json.k6-persist-3-cccc.tmp');
+    writeFileSync(temp, '{');
+    writeFileSync(lockPathFor(config), 'live');
+    const now = Date.now();
+    age(temp, LIVE_AGE_MS, now);
+    age(lockPathFor(config), LIVE_AGE_MS, now);
+    removeStaleLeftovers(config);
+    expect(readdirSync(dir).sort()).toEqual(['.config.json.k6-persist-3-cccc.tmp', '.config.json.k6-persist.lock', 'config.json']);
   });
 });
