@@ -37,6 +37,36 @@ const mountinfoLike = fc
   )
   .map((lines) => lines.join('\n'));
 
+/** Ids the kernel never writes: negative, signed, fractional, exponent, hex, empty, non-ASCII digits. */
+const badIdArb = fc.oneof(
+  fc.integer({ min: -(2 ** 31), max: -1 }).map(String),
+  fc.nat().map((n) => `+${n}`),
+  fc.nat().map((n) => `${n}.5`),
+  fc.nat({ max: 9 }).map((n) => `${n}e3`),
+  fc.nat().map((n) => `0x${n.toString(16)}`),
+  fc.constantFrom('', '-', '-0', ' 1', '1a', '١٢', 'NaN', 'Infinity'),
+);
+
+interface Line {
+  text: string;
+  /** Made from a well-formed line with one id replaced by one the kernel never writes. */
+  badId: boolean;
+}
+
+/** Well-formed lines, the same with one id made bad, and the mountinfo-like pieces above. */
+const lineArb: fc.Arbitrary<Line> = fc.oneof(
+  entryArb.map((entry) => ({ text: formatMountinfoLine(entry), badId: false })),
+  fc.tuple(entryArb, fc.constantFrom(0, 1, 2, 3), badIdArb).map(([entry, which, bad]) => {
+    const fields = formatMountinfoLine(entry).split(' ');
+    const [major, minor] = fields[2]!.split(':');
+    if (which < 2) fields[which] = bad;
+    else fields[2] = which === 2 ? `${bad}:${minor}` : `${major}:${bad}`;
+    return { text: fields.join(' '), badId: true };
+  }),
+  mountinfoLike.map((text) => ({ text: text.replaceAll('\n', ' '), badId: false })),
+);
+const mixedMountinfo = fc.array(lineArb, { minLength: 1, maxLength: 8 });
+
 describe('parseMountinfo, property-based', () => {
   it('never throws', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (input) => {
@@ -66,16 +96,24 @@ describe('parseMountinfo, property-based', () => {
   });
 
   it('yields only entries with non-negative integer ids', () => {
+    // What was checked, counted: a property whose inputs never parse would pass without a check.
+    let entriesChecked = 0;
+    let badIdLinesFed = 0;
     fc.assert(
-      fc.property(mountinfoLike, (input) => {
-        for (const entry of parseMountinfo(input)) {
+      fc.property(mixedMountinfo, (lines) => {
+        badIdLinesFed += lines.filter((line) => line.badId).length;
+        for (const entry of parseMountinfo(lines.map((line) => line.text).join('\n'))) {
+          entriesChecked += 1;
           for (const n of [entry.mountId, entry.parentId, entry.major, entry.minor]) {
-            expect(Number.isInteger(n) && n >= 0).toBe(true);
+            expect(Number.isInteger(n) && n >= 0, `id ${n}`).toBe(true);
           }
           expect(entry.mountPoint).not.toBe('');
           expect(entry.fsType).not.toBe('');
         }
       }),
+      { numRuns: 500 },
     );
+    expect(entriesChecked).toBeGreaterThan(300);
+    expect(badIdLinesFed).toBeGreaterThan(300);
   });
 });

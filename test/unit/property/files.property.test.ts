@@ -100,11 +100,17 @@ describe('reading and replacing the config among random symlinks, FIFOs and dire
       }),
       { numRuns: 300 },
     );
-  });
+    // 300 trees, each with a mkfifo process: seconds on a busy machine.
+  }, 60_000);
 
   it('replaceFile writes through to the real file or fails with a ConfigWriteError that changed nothing, leaving no temp file', () => {
+    // Either branch satisfies the property, so the successes are counted and the plain cases
+    // (a regular file, or nothing yet) must succeed: a replaceFile that always refused would pass otherwise.
+    let written = 0;
+    let refused = 0;
     fc.assert(
       fc.property(treeArb, fc.string({ maxLength: 40 }), (tree, content) => {
+        const plain = tree['config.json'].kind === 'file' || tree['config.json'].kind === 'absent';
         const dir = build(tree);
         const path = join(dir, 'config.json');
         const before = regularFiles(dir);
@@ -126,7 +132,10 @@ describe('reading and replacing the config among random symlinks, FIFOs and dire
           for (const [name, bytes] of before) {
             if (join(dir, name) !== outcome.path) expect(readFileSync(join(dir, name), 'latin1')).toBe(bytes);
           }
+          written += 1;
         } catch (error) {
+          refused += 1;
+          expect(plain, `refused to replace a ${tree['config.json'].kind}: ${String(error)}`).toBe(false);
           expect(error).toBeInstanceOf(ConfigWriteError);
           expect(regularFiles(dir)).toEqual(before);
           if (tree['config.json'].kind === 'link') expect(lstatSync(path).isSymbolicLink()).toBe(true);
@@ -135,7 +144,9 @@ describe('reading and replacing the config among random symlinks, FIFOs and dire
       }),
       { numRuns: 300 },
     );
-  });
+    expect(written).toBeGreaterThan(60);
+    expect(refused).toBeGreaterThan(30);
+  }, 60_000);
 
   it('withConfigLock releases the lock whatever the body does, and serialises nested attempts by timing out', () => {
     fc.assert(
