@@ -130,8 +130,10 @@ function namedVolumeAdvice(s: Situation, dir: Ownership & { path: string }, acce
     return `The volume belongs to root: ${fresh}, which the image's user can write.`;
   }
   const group = groupMay(dir.mode, access === 'read' ? 'r' : 'w') && !inGroup(s, dir.gid) ? `, or keep your uid and add its group (\`--user ${s.uid}:${dir.gid}\`)` : '';
-  const asOwner = dir.uid === IMAGE_UID ? 'the image\'s own user: drop `--user`, or `--user ' + `${IMAGE_UID}:${dir.gid}\`` : `\`docker run --user ${dir.uid}:${dir.gid} ...\``;
-  return `The volume belongs to uid ${dir.uid} (group ${dir.gid}, mode ${octal(dir.mode)}), not to uid ${s.uid} that this container runs as: run as its owner (${asOwner})${group}, or ${fresh}.`;
+  const said = `The volume belongs to uid ${dir.uid} (group ${dir.gid}, mode ${octal(dir.mode)}), not to uid ${s.uid} that this container runs as`;
+  // A fresh volume at /config would be the image user's again: no way out for another uid.
+  if (dir.uid === IMAGE_UID) return `${said}: it is the image's own user, so drop \`--user\` (or use \`--user ${IMAGE_UID}:${dir.gid}\`)${group}.`;
+  return `${said}: run as its owner (\`docker run --user ${dir.uid}:${dir.gid} ...\`)${group}, or ${fresh}.`;
 }
 
 function hostDirectoryAdvice(s: Situation, dir: Ownership & { path: string }, access: 'read' | 'write'): string {
@@ -159,8 +161,8 @@ function hostDirectoryAdvice(s: Situation, dir: Ownership & { path: string }, ac
 
 function containerDirectoryAdvice(s: Situation, access: 'read' | 'write'): string {
   const chooser = chooserOf(s);
-  const choose = chooser ? `point ${chooser} at a directory uid ${s.uid} may ${access}, or ` : '';
-  return `It is in the container's own file system: ${choose}keep the login on a volume (\`${NAMED_VOLUME_FIX}\`).`;
+  const volume = s.runtime === 'kubernetes' ? 'a PersistentVolumeClaim mounted at /config' : `a volume (\`${NAMED_VOLUME_FIX}\`)`;
+  return chooser ? `Point ${chooser} at a directory uid ${s.uid} may ${access}, or keep the login on ${volume}.` : `Keep the login on ${volume}.`;
 }
 
 /** The fix when the directory of the config file may not be written (EACCES, EPERM). */
@@ -175,9 +177,9 @@ export function unwritableAdvice(s: Situation, access: 'read' | 'write' = 'write
       return `The tmpfs at ${s.mount.mountPoint} belongs to ${dir ? `uid ${dir.uid} (mode ${octal(dir.mode)})` : 'another user'}: mount it for this user (\`--tmpfs ${s.mount.mountPoint}:uid=${s.uid},gid=${s.gid}\`), or use a named volume (\`${NAMED_VOLUME_FIX}\`), which also keeps a login.`;
     }
   }
-  if (s.runtime === 'kubernetes') return kubernetesOwnerAdvice(s, dir, access);
-  if (s.runtime === 'user-namespace' && s.mount) return userNamespaceAdvice(s, dir);
   if (!s.mount) return containerDirectoryAdvice(s, access);
+  if (s.runtime === 'kubernetes') return kubernetesOwnerAdvice(s, dir, access);
+  if (s.runtime === 'user-namespace') return userNamespaceAdvice(s, dir);
   if (!dir) {
     return `Run the container as the directory's owner (\`--user "$(id -u):$(id -g)"\` when it is yours), or use a named volume (\`${NAMED_VOLUME_FIX}\`).`;
   }

@@ -2,16 +2,20 @@
 // would drop, --show and --reset act on the volume, a read-only volume serves runs but refuses
 // logins, and a broken file is reported and left exactly as it was.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ContainerSpec, imageFor, runOnce } from './support/containers.ts';
 import { type E2eCloud, makeToken, masked } from './support/cloud.ts';
 import {
   cloudOf,
+  hostFile,
   jsonOf,
+  listDir,
   seedVolume,
   show,
   tokenLeaks,
   viewFile,
+  volumeDir,
   wrapperLines,
 } from './support/observe.ts';
 import { Resources } from './support/resources.ts';
@@ -195,3 +199,55 @@ describe('invalid JSON in the volume', () => {
     expect(cloud.requests()).toEqual([]);
   });
 });
+
+describe('an empty config.json the host user made (`touch`), in a host directory', () => {
+  // Someone else's file, empty, in a directory the image user may write: a run must make it
+  // usable for k6 without taking it away from its owner.
+  const OWNER = 4242;
+  function hostDirWith(mode: number) {
+    const dir = res.dir(0, 0, 0o777);
+    const path = hostFile(join(dir, 'config.json'), '', OWNER, OWNER, mode);
+    return { dir, path, mounts: [{ source: dir, target: '/config' }, { source: scripts, target: '/scripts', mode: 'ro' as const }] };
+  }
+
+  it('a run rewrites it as {} in place: the owner and the mode (0666) stay the host user\'s', async () => {
+    const { dir, path, mounts } = hostDirWith(0o666);
+    const outcome = await runOnce({ image: IMAGE, command: ['run', '/scripts/test.js'], env: cloud.env, mounts });
+    expect(outcome.exitCode, show(outcome)).toBe(0);
+    const file = viewFile(path);
+    expect(file?.text).toBe('{}\n');
+    expect([file?.stat.uid, file?.stat.gid, file?.mode.toString(8)]).toEqual([OWNER, OWNER, '666']);
+    expect(listDir(dir)).toEqual(['config.json']);
+  });
+
+  it('one the image user may not write (0644) is not taken over by a rename: it stays as it was, and the run still works', async () => {
+    const { dir, path, mounts } = hostDirWith(0o644);
+    const outcome = await runOnce({ image: IMAGE, command: ['run', '/scripts/test.js'], env: cloud.env, mounts });
+    expect(outcome.exitCode, show(outcome)).toBe(0);
+    const file = viewFile(path);
+    expect(file?.text).toBe('');
+    expect([file?.stat.uid, file?.mode.toString(8)]).toEqual([OWNER, '644']);
+    expect(listDir(dir)).toEqual(['config.json']);
+  });
+});
+
+describe('commands and settings', () => {
+  it('an unknown (future) top-level command is pointed at the file like every other, which is created for it', async () => {
+    const volume = await res.volume();
+    const outcome = await container(volume, ['frobnicate'], { env: { ...cloud.env, K6_PERSIST_DEBUG: '1' } });
+    // The stand-in, like k6 2.2.0, has no such command.
+    expect(outcome.exitCode, show(outcome)).not.toBe(0);
+    expect(outcome.stderr).toContain('k6-persist: debug: K6_CONFIG=/config/config.json');
+    expect(jsonOf(viewFile(join(await volumeDir(volume), 'config.json')))).toEqual({});
+  });
+
+  it('K6_PERSIST_MOUNTINFO naming a file that does not exist is refused, naming the variable, instead of hiding the volume', async () => {
+    const volume = await res.volume();
+    await seedVolume(volume, 'config.json', `${JSON.stringify(LOGGED_IN)}\n`);
+    const outcome = await container(volume, ['cloud', 'run', '/scripts/test.js'], { env: { ...cloud.env, K6_PERSIST_MOUNTINFO: '/nope' } });
+    expect(outcome.exitCode, show(outcome)).toBe(255);
+    expect(wrapperLines(outcome.stderr).join('\n')).toContain('K6_PERSIST_MOUNTINFO="/nope": cannot be read (ENOENT)');
+    expect(cloud.requests()).toEqual([]);
+  });
+});
+

@@ -1,7 +1,7 @@
 // The image's main job (README, first example): log in in one container with only a named
 // volume at /config, then run in another container with the same volume and no token anywhere.
 // What proves it: the file in the volume, and the token and stack that reach the mock cloud.
-import { chownSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type K6Version, imageFor, runOnce } from './support/containers.ts';
@@ -57,16 +57,17 @@ async function volumeConfig(volume: string) {
   return viewFile(join(await volumeDir(volume), 'config.json'));
 }
 
-describe('k6 2.2.0', () => {
-  async function login(volume: string) {
-    return runOnce({
-      image: imageFor('2.2.0'),
-      command: ['cloud', 'login', '--token', TOKEN_V2, '--stack', STACK],
-      env: cloud.env,
-      mounts: withVolume(volume),
-    });
-  }
+/** The README's login, on k6 2.2.0, into a named volume at /config. */
+async function login(volume: string) {
+  return runOnce({
+    image: imageFor('2.2.0'),
+    command: ['cloud', 'login', '--token', TOKEN_V2, '--stack', STACK],
+    env: cloud.env,
+    mounts: withVolume(volume),
+  });
+}
 
+describe('k6 2.2.0', () => {
   it('cloud login --token --stack keeps the login in the named volume, mode 0600, token masked', async () => {
     const volume = await res.volume();
     const outcome = await login(volume);
@@ -121,6 +122,80 @@ describe('k6 2.2.0', () => {
   });
 });
 
+describe('where the login lives, said every time', () => {
+  it('a login that changes nothing (the same token and stack again) still prints the line, saying "unchanged"', async () => {
+    const volume = await res.volume();
+    expect((await login(volume)).exitCode).toBe(0);
+    const again = await login(volume);
+    expect(again.exitCode, show(again)).toBe(0);
+    expect(wrapperLines(again.stderr)).toEqual([
+      `k6-persist: k6 Cloud login unchanged in /config/config.json, on the named volume "${volume}": token ${masked(TOKEN_V2)}, stack ${STACK_ID}.`,
+    ]);
+  });
+
+  it('a lock another login holds for too long stops the login before k6 runs: no "Logged in successfully" about a copy that is never saved', async () => {
+    const volume = await res.volume();
+    const dir = await volumeDir(volume);
+    chownSync(dir, IMAGE_UID, IMAGE_UID);
+    // A lock dated in the future stays fresh (not stale) for the whole wait, as one kept alive would.
+    const lock = join(dir, '.config.json.k6-persist.lock');
+    writeFileSync(lock, 'other-login\n');
+    const future = Date.now() / 1000 + 600;
+    utimesSync(lock, future, future);
+    const started = Date.now();
+    const outcome = await login(volume);
+    expect(outcome.exitCode, show(outcome)).toBe(255);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15_000);
+    expect(outcome.stdout).not.toContain('Logged in successfully');
+    expect(cloud.requests()).toEqual([]);
+    expect(wrapperLines(outcome.stderr).join('\n')).toMatch(/another login has held \/config\/\.config\.json\.k6-persist\.lock for too long, so k6 was not started and nothing was changed/);
+    expect(listDir(dir)).toEqual(['.config.json.k6-persist.lock']);
+  }, 60_000);
+});
+
+describe('a volume from before k6 v0.58 at ~/.config (only loadimpact/k6/config.json)', () => {
+  /** A named volume laid out as k6 before v0.58 left ~/.config, owned by the image user. */
+  async function legacyVolume(): Promise<{ dir: string; mounts: Array<{ source: string; target: string; mode?: 'ro' }> }> {
+    const volume = await res.volume();
+    const dir = await volumeDir(volume);
+    chownSync(dir, IMAGE_UID, IMAGE_UID);
+    const legacyDir = join(dir, 'loadimpact', 'k6');
+    mkdirSync(legacyDir, { recursive: true });
+    for (const d of [join(dir, 'loadimpact'), legacyDir]) chownSync(d, IMAGE_UID, IMAGE_UID);
+    hostFile(join(legacyDir, 'config.json'), `${JSON.stringify({ collectors: { cloud: { token: TOKEN_V1 } } })}\n`, IMAGE_UID, IMAGE_UID, 0o644);
+    return { dir, mounts: [{ source: volume, target: '/home/k6/.config' }, ...withScripts()] };
+  }
+
+  it.each([
+    ['1.8.1', ['login', 'influxdb', 'http://127.0.0.1:9/k6']],
+    ['2.2.0', ['login', 'cloud', '--token', 'x']],
+    ['2.2.0', ['login']],
+  ])('k6 %s `%s`: nothing is created that would hide the old login; runs still use it', async (version, command) => {
+    const { dir, mounts } = await legacyVolume();
+    await runOnce({ image: imageFor(version), command, env: cloud.env, mounts });
+    expect(existsSync(join(dir, 'k6', 'config.json'))).toBe(false);
+    cloud.clear();
+    const runOut = await runOnce({ image: imageFor('1.8.1'), command: ['cloud', '/scripts/test.js'], env: cloud.env, mounts });
+    expect(runOut.exitCode, show(runOut)).toBe(0);
+    expect(cloud.requestsTo('POST /v1/validate-options').map((r) => r.authorization)).toEqual([`Token ${TOKEN_V1}`]);
+  });
+
+  it('a k6/config.json of {} beside it: runs warn that the old login is hidden and how to get it back; status shows it', async () => {
+    const { dir, mounts } = await legacyVolume();
+    mkdirSync(join(dir, 'k6'));
+    chownSync(join(dir, 'k6'), IMAGE_UID, IMAGE_UID);
+    hostFile(join(dir, 'k6', 'config.json'), '{}\n', IMAGE_UID, IMAGE_UID, 0o600);
+    const runOut = await runOnce({ image: imageFor('1.8.1'), command: ['cloud', '/scripts/test.js'], env: cloud.env, mounts });
+    const said = wrapperLines(runOut.stderr).join('\n');
+    expect(said).toContain('warning: /home/k6/.config/k6/config.json holds no k6 Cloud token, so the login in the pre-v0.58 file /home/k6/.config/loadimpact/k6/config.json is not used');
+    expect(said).toContain('remove it and runs use the old login again');
+
+    const status = await runOnce({ image: imageFor('2.2.0'), entrypoint: ['k6-persist'], command: ['status'], mounts });
+    expect(status.exitCode, show(status)).toBe(0);
+    expect(status.stdout).toMatch(/old login\s+\/home\/k6\/\.config\/loadimpact\/k6\/config\.json holds a token that is not used/);
+  });
+});
+
 describe('k6 1.8.1', () => {
   it('a volume from before k6 v0.58 at ~/.config (only loadimpact/k6/config.json): runs use its login; a new login starts from it', async () => {
     const volume = await res.volume();
@@ -156,7 +231,7 @@ describe('k6 1.8.1', () => {
       mounts: withVolume(volume),
     });
     expect(login.exitCode, show(login)).toBe(0);
-    expect(tokenLeaks(login, [TOKEN_V1])).toEqual([]);
+    expect(tokenLeaks(login, [TOKEN_V1], { k6PrintsToken: true })).toEqual([]);
     const file = await volumeConfig(volume);
     expect(cloudOf(jsonOf(file))).toMatchObject({ token: TOKEN_V1 });
     expect(file?.mode.toString(8)).toBe('600');
@@ -198,7 +273,7 @@ describe('k6 1.8.1', () => {
     expect(login.stdout).toContain('Email:');
     expect(login.stdout).toContain('Password:');
     expect(cloud.requestsTo('POST /v1/login').map((r) => [r.body, r.status])).toEqual([[{ email: EMAIL, password: PASSWORD }, 200]]);
-    expect(tokenLeaks(login, [TOKEN_FROM_PASSWORD])).toEqual([]);
+    expect(tokenLeaks(login, [TOKEN_FROM_PASSWORD], { k6PrintsToken: true })).toEqual([]);
     expect(wrapperLines(login.stderr).join('\n')).not.toContain(PASSWORD);
 
     const file = await volumeConfig(volume);

@@ -1,6 +1,7 @@
 // Where the login can live besides a named volume at /config: a host directory owned by the
 // user (with and without --user), a single config.json file, k6's own default directory, and a
 // file the user names with -c / K6_CONFIG. Each case is checked from the host side.
+import { chownSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ContainerSpec, imageFor, runOnce } from './support/containers.ts';
@@ -11,6 +12,7 @@ import {
   hostFile,
   jsonOf,
   listDir,
+  seedVolume,
   show,
   tokenLeaks,
   viewFile,
@@ -149,3 +151,127 @@ describe('other places for the config', () => {
     await expectCloudRunUsesLogin(spec);
   });
 });
+
+// Each refusal names a fix that works for this mount, and following it works.
+describe('the fix each refusal names works for its mount', () => {
+  it("README's host-directory recipe where ~/.k6 does not exist yet: Docker makes it root's, and the error says mkdir -p, not the --user already given", async () => {
+    const parent = res.dir(0, 0, 0o755);
+    const missing = join(parent, 'dot-k6');
+    const spec = { user: `${HOST_UID}:${HOST_UID}`, mounts: [{ source: missing, target: '/config' }] };
+    const refused = await container({ ...spec, command: LOGIN });
+    expect(refused.exitCode, show(refused)).toBe(255);
+    expect(statSync(missing).uid).toBe(0); // Docker created it, as root
+    const said = wrapperLines(refused.stderr).join('\n');
+    expect(said).toContain(`already runs as uid ${HOST_UID}`);
+    expect(said).toContain('mkdir -p');
+    expect(said).not.toContain('--user');
+    expect(cloud.requests()).toEqual([]);
+
+    // The fix: the directory made by its user first (as `mkdir -p` by uid 4242 would).
+    const made = res.dir(HOST_UID, HOST_UID, 0o755);
+    const login = await container({ ...spec, mounts: [{ source: made, target: '/config' }], command: LOGIN });
+    expect(login.exitCode, show(login)).toBe(0);
+    expect(viewFile(join(made, 'config.json'))?.stat.uid).toBe(HOST_UID);
+  });
+
+  it('--tmpfs /config (root:root 0770): told to mount the tmpfs for its uid or use a named volume; no host-directory advice; the fix works', async () => {
+    const run = await container({ tmpfs: { '/config': 'rw' }, mounts: [scriptMount()], command: ['run', '/scripts/test.js'] });
+    expect(run.exitCode, show(run)).toBe(104);
+    const runSaid = wrapperLines(run.stderr).join('\n');
+    expect(runSaid).toContain(`--tmpfs /config:uid=${IMAGE_UID},gid=${IMAGE_UID}`);
+    expect(runSaid).not.toMatch(/host directory|--user/);
+
+    // A login reads the file first: the same refusal, whose named volume also keeps the login.
+    const login = await container({ tmpfs: { '/config': 'rw' }, command: LOGIN });
+    expect(login.exitCode, show(login)).toBe(104);
+    const loginSaid = wrapperLines(login.stderr).join('\n');
+    expect(loginSaid).toContain('-v k6-config:/config');
+    expect(loginSaid).toContain('which also keeps a login');
+    expect(loginSaid).not.toMatch(/host directory|--user/);
+    expect(cloud.requests()).toEqual([]);
+
+    // The fix works: the tmpfs given to the image's user.
+    const fixed = await container({ tmpfs: { '/config': `rw,uid=${IMAGE_UID},gid=${IMAGE_UID}` }, mounts: [scriptMount()], command: ['run', '/scripts/test.js'] });
+    expect(fixed.exitCode, show(fixed)).toBe(0);
+  });
+
+  it('a read-only named volume: only the Docker fix, no word of Kubernetes Secrets', async () => {
+    const volume = await res.volume();
+    await seedVolume(volume, 'config.json', '{}\n');
+    const login = await container({ mounts: [{ source: volume, target: '/config', mode: 'ro' }], command: LOGIN });
+    expect(login.exitCode, show(login)).toBe(255);
+    const said = wrapperLines(login.stderr).join('\n');
+    expect(said).toContain('drop `:ro`');
+    expect(said).not.toMatch(/Kubernetes|Secret|readOnly: true/);
+  });
+
+  it('a named volume mounted away from /config (root-owned, from the image): mount it at /config, and that works', async () => {
+    const volume = await res.volume();
+    const data = (command: string[]) => container({ mounts: [{ source: volume, target: '/data' }], command });
+    const refused = await data(['cloud', 'login', '-c', '/data/config.json', '--token', TOKEN, '--stack', STACK]);
+    expect(refused.exitCode, show(refused)).toBe(255);
+    const said = wrapperLines(refused.stderr).join('\n');
+    expect(said).toContain("only /config belongs to the image's user: mount the volume at /config instead (and drop -c/--config)");
+    expect(said).not.toMatch(/host directory|--user/);
+
+    const fresh = await res.volume();
+    const login = await container({ mounts: [{ source: fresh, target: '/config' }], command: LOGIN });
+    expect(login.exitCode, show(login)).toBe(0);
+  });
+
+  it('a fresh /config named volume used with --user 4242:4242: the image\'s own user or its group 0 named, and --user 4242:0 works', async () => {
+    const volume = await res.volume();
+    // /config is 12345:0 0770: uid 4242 may not even look inside, so the file cannot be read (104).
+    const refused = await container({ user: `${HOST_UID}:${HOST_UID}`, mounts: [{ source: volume, target: '/config' }], command: LOGIN });
+    expect(refused.exitCode, show(refused)).toBe(104);
+    const said = wrapperLines(refused.stderr).join('\n');
+    expect(said).toContain(`The volume belongs to uid ${IMAGE_UID} (group 0, mode 0770)`);
+    expect(said).toContain("the image's own user, so drop `--user`");
+    expect(said).toContain(`\`--user ${HOST_UID}:0\``);
+    expect(said).not.toMatch(/host directory|fresh/);
+
+    const withGroup = await container({ user: `${HOST_UID}:0`, mounts: [{ source: volume, target: '/config' }], command: LOGIN });
+    expect(withGroup.exitCode, show(withGroup)).toBe(0);
+  });
+
+  it('a named volume another uid (4242) owns: that uid named, not a host directory; running as it works', async () => {
+    const volume = await res.volume();
+    // Docker fills a new volume from the image once, on its first mount; after that it is the owner's.
+    await seedVolume(volume, 'notes.txt', 'kept\n', 0o644);
+    chownSync(await volumeDir(volume), HOST_UID, HOST_UID);
+    const refused = await container({ mounts: [{ source: volume, target: '/config' }], command: LOGIN });
+    expect(refused.exitCode, show(refused)).toBe(255);
+    const said = wrapperLines(refused.stderr).join('\n');
+    expect(said).toContain(`The volume belongs to uid ${HOST_UID}`);
+    expect(said).toContain(`--user ${HOST_UID}:${HOST_UID}`);
+    expect(said).toContain('fresh named volume');
+    expect(said).not.toContain('host directory');
+
+    const asOwner = await container({ user: `${HOST_UID}:${HOST_UID}`, mounts: [{ source: volume, target: '/config' }], command: LOGIN });
+    expect(asOwner.exitCode, show(asOwner)).toBe(0);
+  });
+
+  it('a single config.json the host user owns with mode 0666: the login lands, and a warning says the token is readable by others, with the chmod', async () => {
+    const dir = res.dir(0, 0, 0o755);
+    const path = hostFile(join(dir, 'config.json'), '{}\n', HOST_UID, HOST_UID, 0o666);
+    const login = await container({ mounts: [{ source: path, target: '/config/config.json' }], command: LOGIN });
+    expect(login.exitCode, show(login)).toBe(0);
+    const file = viewFile(path);
+    expect(cloudOf(jsonOf(file))).toMatchObject({ token: TOKEN });
+    expect([file?.stat.uid, file?.mode.toString(8)]).toEqual([HOST_UID, '666']);
+    const said = wrapperLines(login.stderr).join('\n');
+    expect(said).toMatch(/warning: the k6 Cloud token is now in \/config\/config\.json, whose mode 0666 lets other users read it; it belongs to uid 4242/);
+    expect(said).toContain('`chmod 600`');
+    expect(tokenLeaks(login, [TOKEN])).toEqual([]);
+  });
+
+  it('the same file owned by the image user: made 0600 by the login, and no warning', async () => {
+    const dir = res.dir(0, 0, 0o755);
+    const path = hostFile(join(dir, 'config.json'), '{}\n', IMAGE_UID, IMAGE_UID, 0o666);
+    const login = await container({ mounts: [{ source: path, target: '/config/config.json' }], command: LOGIN });
+    expect(login.exitCode, show(login)).toBe(0);
+    expect(viewFile(path)?.mode.toString(8)).toBe('600');
+    expect(wrapperLines(login.stderr).join('\n')).not.toContain('warning');
+  });
+});
+

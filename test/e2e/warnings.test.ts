@@ -31,6 +31,8 @@ describe('login with no volume', () => {
     const lines = wrapperLines(login.stderr);
     expect(lines.join('\n')).toMatch(/no config volume is mounted/);
     expect(lines.join('\n')).toContain('-v k6-config:/config');
+    // The example login is one k6 2.x accepts for `cloud run`: with a stack.
+    expect(lines.join('\n')).toContain('cloud login --token <token> --stack <stack>');
     expect(tokenLeaks(login, [TOKEN])).toEqual([]);
     // k6 itself still did the login (against the cloud) and masked the token.
     expect(cloud.requestsTo('GET /cloud/v6/auth')).toHaveLength(1);

@@ -113,8 +113,8 @@ const rows: Row[] = [
   {
     name: "a fresh /config named volume (12345:0 0770) used with --user 4242:4242: the image's user, or group 0",
     message: messages.loginIntoUnwritable(situation({ uid: 4242, gid: 4242, mount: MOUNTS.named, dir: { path: '/config', uid: 12345, gid: 0, mode: 0o770 } })),
-    has: ["the image's own user: drop `--user`", '`--user 4242:0`'],
-    hasNot: [HOST_DIRECTORY, DOCKER_ONLY],
+    has: ["the image's own user, so drop `--user`", '`--user 4242:0`'],
+    hasNot: [HOST_DIRECTORY, /fresh/, DOCKER_ONLY],
   },
   {
     name: "an anonymous volume of another uid: the same as a named one",
@@ -181,6 +181,18 @@ const rows: Row[] = [
     message: messages.loginIntoUnwritable(situation({ runtime: 'kubernetes', mount: MOUNTS.emptyDir, dir: { path: '/config', uid: 0, gid: 0, mode: 0o755 } })),
     has: ['PersistentVolumeClaim'],
     hasNot: [KUBERNETES_ONLY],
+  },
+  {
+    name: 'K6_PERSIST_DIR in the container\'s own file system, not writable: point it elsewhere or use a volume; no --user',
+    message: messages.loginIntoUnwritable(situation({ path: '/opt/k6/config.json', source: 'K6_PERSIST_DIR', dir: { path: '/opt/k6', uid: 0, gid: 0, mode: 0o555 } })),
+    has: ['Point K6_PERSIST_DIR at a directory uid 12345 may write', '-v k6-config:/config'],
+    hasNot: [/--user/, HOST_DIRECTORY, DOCKER_ONLY],
+  },
+  {
+    name: 'the same in a Pod: a PVC',
+    message: messages.loginIntoUnwritable(situation({ runtime: 'kubernetes', path: '/opt/k6/config.json', source: 'K6_PERSIST_DIR', dir: { path: '/opt/k6', uid: 0, gid: 0, mode: 0o555 } })),
+    has: ['Point K6_PERSIST_DIR at a directory', 'PersistentVolumeClaim mounted at /config'],
+    hasNot: [KUBERNETES_ONLY, /The volume belongs/],
   },
   // --- not readable --------------------------------------------------------------------------
   {
