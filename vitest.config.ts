@@ -30,6 +30,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'podman',
+          include: ['test/podman/**/*.test.ts', 'test/compose/**/*.test.ts'],
+          // Installs Podman (root, rootless), a Podman 5.4 chroot and Docker Compose v2 (scripts/).
+          globalSetup: ['test/podman/support/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
