@@ -68,7 +68,24 @@ function entries(tar: Buffer): Map<string, Buffer> {
 export interface ArchiveContent {
   readonly script: string;
   readonly options: Record<string, unknown>;
-  readonly cloud: ScriptCloudOptions;
+  /** options.cloud, when the archive has it. */
+  readonly cloud?: ScriptCloudOptions;
+  /** options.ext.loadimpact, when the archive has it. */
+  readonly legacyCloud?: ScriptCloudOptions;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function cloudBlock(raw: unknown): ScriptCloudOptions | undefined {
+  if (!isRecord(raw)) return undefined;
+  const cloud: ScriptCloudOptions = {};
+  if (typeof raw['token'] === 'string') cloud.token = raw['token'];
+  if (typeof raw['projectID'] === 'number') cloud.projectId = raw['projectID'];
+  if (typeof raw['name'] === 'string') cloud.name = raw['name'];
+  if (typeof raw['stackID'] === 'number') cloud.stackId = raw['stackID'];
+  return cloud;
 }
 
 export function readArchive(tar: Buffer): ArchiveContent {
@@ -82,17 +99,13 @@ export function readArchive(tar: Buffer): ArchiveContent {
   } catch {
     throw new K6Error('archive: metadata.json is not valid JSON');
   }
-  const options =
-    typeof parsed === 'object' && parsed !== null && typeof (parsed as { options?: unknown }).options === 'object'
-      ? ((parsed as { options: Record<string, unknown> }).options ?? {})
-      : {};
-  const cloudRaw = options['cloud'];
-  const cloud: ScriptCloudOptions = {};
-  if (typeof cloudRaw === 'object' && cloudRaw !== null) {
-    const c = cloudRaw as Record<string, unknown>;
-    if (typeof c['token'] === 'string') cloud.token = c['token'];
-    if (typeof c['projectID'] === 'number') cloud.projectId = c['projectID'];
-    if (typeof c['name'] === 'string') cloud.name = c['name'];
-  }
-  return { script: data.toString('utf8'), options, cloud };
+  const options = isRecord(parsed) && isRecord(parsed['options']) ? parsed['options'] : {};
+  const cloud = cloudBlock(options['cloud']);
+  const legacyCloud = cloudBlock(isRecord(options['ext']) ? options['ext']['loadimpact'] : undefined);
+  return {
+    script: data.toString('utf8'),
+    options,
+    ...(cloud === undefined ? {} : { cloud }),
+    ...(legacyCloud === undefined ? {} : { legacyCloud }),
+  };
 }

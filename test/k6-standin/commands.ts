@@ -167,8 +167,9 @@ function buildTree(): CommandSpec {
       name: 'cloud',
       summary: 'Run and manage Grafana Cloud tests',
       handler: 'cloud',
-      args: { kind: 'max', n: 1 },
-      flags: CLOUD_FLAGS,
+      // v2.x: no run flags and no Args rule, so `k6 cloud x.js` shows help (audit D4).
+      args: FEATURES.cloudCommandRunsScripts ? { kind: 'max', n: 1 } : { kind: 'any' },
+      flags: FEATURES.cloudCommandRunsScripts ? CLOUD_FLAGS : [],
       children: cloudChildren,
     },
     {

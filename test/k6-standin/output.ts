@@ -19,7 +19,12 @@ export interface LoggerOptions {
   verbose: boolean;
   output: LogOutput;
   format: LogFormat;
+  /** --no-color, K6_NO_COLOR or NO_COLOR: logrus's DisableColors. */
+  noColor?: boolean;
 }
+
+// logrus TextFormatter level colours on a terminal.
+const LEVEL_COLOR: Readonly<Record<LogLevel, number>> = { debug: 37, info: 36, warning: 33, error: 31 };
 
 const started = Date.now();
 
@@ -52,10 +57,11 @@ export class Logger {
   }
 
   log(level: LogLevel, msg: string, fields: Record<string, string>): void {
-    const { verbose, output, format } = this.options;
+    const { verbose, output, format, noColor = false } = this.options;
     if (output === 'none' || LEVEL_RANK[level] < LEVEL_RANK[verbose ? 'debug' : 'info']) return;
     const stream = output === 'stdout' ? process.stdout : process.stderr;
-    stream.write(`${this.format(level, msg, fields, format, stream.isTTY === true)}\n`);
+    const tty = stream.isTTY === true;
+    stream.write(`${this.format(level, msg, fields, format, tty, tty && !noColor)}\n`);
   }
 
   private format(
@@ -64,17 +70,19 @@ export class Logger {
     fields: Record<string, string>,
     format: LogFormat,
     tty: boolean,
+    color: boolean,
   ): string {
     if (format === 'raw') return msg;
     if (format === 'json') {
       return JSON.stringify({ ...fields, level, msg, time: new Date().toISOString() });
     }
+    const paint = (text: string): string => (color ? `\x1b[${LEVEL_COLOR[level]}m${text}\x1b[0m` : text);
     const extra = Object.entries(fields)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k}=${logfmtValue(v)}`);
+      .map(([k, v]) => `${tty ? paint(k) : k}=${logfmtValue(v)}`);
     if (tty) {
       const secs = String(Math.floor((Date.now() - started) / 1000)).padStart(4, '0');
-      const head = `${TTY_LEVEL[level]}[${secs}] ${extra.length > 0 ? msg.padEnd(44) : msg}`;
+      const head = `${paint(TTY_LEVEL[level])}[${secs}] ${extra.length > 0 ? msg.padEnd(44) : msg}`;
       return [head, ...extra].join(' ');
     }
     const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -86,6 +94,22 @@ export const logger = new Logger();
 
 export function out(text: string): void {
   process.stdout.write(text);
+}
+
+/**
+ * Writes to stdout and resolves once the text has left the process, as Go's blocking write
+ * does: a reader that stops reading holds k6 at this point, where signals get whatever
+ * disposition is in place at that moment.
+ */
+export function outFlushed(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(text, () => resolve());
+  });
+}
+
+/** Lets signals that arrived meanwhile reach the handlers in place now (libuv delivers them on the next loop turn). */
+export function deliverPendingSignals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The final error line k6 prints before exiting with the error's code. */

@@ -1,8 +1,10 @@
 // Loading the test a command was given: a script file, `-` (stdin) or a k6 archive (.tar).
 // The stand-in never executes JavaScript. It reads two things from the script text:
 //
-// 1. `options.cloud` (or the older `options.ext.loadimpact`) — token, projectID and name —
-//    found with a brace-matching scan, since k6 takes the cloud token from there too.
+// 1. `options.cloud` and the older `options.ext.loadimpact` — token, projectID, name and
+//    stackID, each only when present (projectID: 0 counts) — found with a brace-matching scan,
+//    since k6 takes the cloud token and stack from there too. Which block wins is
+//    version-dependent and decided in cloud-config.ts.
 //
 // 2. Directive comments, one per line, that tell the simulated run what to do:
 //      // standin: duration=10s      the run lasts this long (Go duration; default 100ms)
@@ -36,6 +38,7 @@ export interface ScriptCloudOptions {
   token?: string;
   projectId?: number;
   name?: string;
+  stackId?: number;
 }
 
 export interface LoadedTest {
@@ -46,7 +49,11 @@ export interface LoadedTest {
   readonly source: string;
   readonly isArchive: boolean;
   readonly directives: Directives;
+  /** `options.cloud` ({} when the script has none; see cloudPresent). */
   readonly cloud: ScriptCloudOptions;
+  readonly cloudPresent: boolean;
+  /** `options.ext.loadimpact`, when the script has it. */
+  readonly legacyCloud?: ScriptCloudOptions;
 }
 
 /** Go's time.ParseDuration for the simple forms scripts use: 10s, 1m30s, 500ms, 1.5s, 2h. */
@@ -119,8 +126,7 @@ function objectAfter(source: string, name: string): string | undefined {
   return undefined;
 }
 
-function cloudOptionsFrom(block: string | undefined): ScriptCloudOptions {
-  if (block === undefined) return {};
+function cloudOptionsFrom(block: string): ScriptCloudOptions {
   const result: ScriptCloudOptions = {};
   const token = /\btoken\s*:\s*(['"`])(.*?)\1/s.exec(block);
   if (token?.[2] !== undefined) result.token = token[2];
@@ -128,12 +134,23 @@ function cloudOptionsFrom(block: string | undefined): ScriptCloudOptions {
   if (project?.[1] !== undefined) result.projectId = Number(project[1]);
   const name = /\bname\s*:\s*(['"`])(.*?)\1/s.exec(block);
   if (name?.[2] !== undefined) result.name = name[2];
+  const stack = /\bstackID\s*:\s*(\d+)/.exec(block);
+  if (stack?.[1] !== undefined) result.stackId = Number(stack[1]);
   return result;
 }
 
-export function scriptCloudOptions(source: string): ScriptCloudOptions {
-  const legacy = cloudOptionsFrom(objectAfter(objectAfter(source, 'ext') ?? '', 'loadimpact'));
-  return { ...legacy, ...cloudOptionsFrom(objectAfter(source, 'cloud')) };
+export interface ScriptCloudBlocks {
+  readonly cloud?: ScriptCloudOptions;
+  readonly legacyCloud?: ScriptCloudOptions;
+}
+
+export function scriptCloudOptions(source: string): ScriptCloudBlocks {
+  const cloud = objectAfter(source, 'cloud');
+  const legacy = objectAfter(objectAfter(source, 'ext') ?? '', 'loadimpact');
+  return {
+    ...(cloud === undefined ? {} : { cloud: cloudOptionsFrom(cloud) }),
+    ...(legacy === undefined ? {} : { legacyCloud: cloudOptionsFrom(legacy) }),
+  };
 }
 
 const MODULE_NOT_FOUND =
@@ -183,14 +200,20 @@ export function loadTest(arg: string, typeFlag: string | undefined): LoadedTest 
   const { source, file } = readSource(arg);
   const archive = typeFlag === 'archive' || (typeFlag !== 'js' && isTar(source));
   let text: string;
-  let cloud: ScriptCloudOptions;
+  let blocks: ScriptCloudBlocks;
   if (archive) {
     const content = readArchive(source);
     text = content.script;
-    cloud = { ...scriptCloudOptions(text), ...content.cloud };
+    // An archive's options were consolidated when it was made: they win over the script text.
+    const fromScript = scriptCloudOptions(text);
+    blocks = {
+      ...fromScript,
+      ...(content.cloud === undefined ? {} : { cloud: content.cloud }),
+      ...(content.legacyCloud === undefined ? {} : { legacyCloud: content.legacyCloud }),
+    };
   } else {
     text = source.toString('utf8');
-    cloud = scriptCloudOptions(text);
+    blocks = scriptCloudOptions(text);
   }
   const directives = parseDirectives(text);
   if (directives.throws) {
@@ -199,7 +222,16 @@ export function loadTest(arg: string, typeFlag: string | undefined): LoadedTest 
       hint: 'script exception',
     });
   }
-  return { arg, ...(file === undefined ? {} : { file }), source: text, isArchive: archive, directives, cloud };
+  return {
+    arg,
+    ...(file === undefined ? {} : { file }),
+    source: text,
+    isArchive: archive,
+    directives,
+    cloud: blocks.cloud ?? {},
+    cloudPresent: blocks.cloud !== undefined,
+    ...(blocks.legacyCloud === undefined ? {} : { legacyCloud: blocks.legacyCloud }),
+  };
 }
 
 /** The test name the cloud sees: the script's base name, "k6 test" for stdin. */

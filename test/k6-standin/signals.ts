@@ -81,10 +81,12 @@ export function trapAbortSignals(options: {
     ['SIGINT', () => handler('SIGINT')],
     ['SIGTERM', () => handler('SIGTERM')],
   ];
+  // Add before removing: with no listener left for a moment Node would close its signal watcher
+  // and drop a signal that is already on its way to it.
   for (const [signal, listener] of listeners) {
+    process.on(signal, listener);
     const fallback = defaultHandlers.get(signal);
     if (fallback !== undefined) process.off(signal, fallback);
-    process.on(signal, listener);
   }
   return {
     get received() {
@@ -94,9 +96,9 @@ export function trapAbortSignals(options: {
     release() {
       logger.debug('Releasing signal trap...');
       for (const [signal, listener] of listeners) {
-        process.off(signal, listener);
         const fallback = defaultHandlers.get(signal);
         if (fallback !== undefined) process.on(signal, fallback);
+        process.off(signal, listener);
       }
     },
   };
