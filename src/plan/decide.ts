@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { parseConfigText } from '../config/document.ts';
 import { k6DefaultConfigPath } from '../mounts/locate.ts';
 import { summarizeCloud } from '../config/merge.ts';
-import type { Runtime, Situation } from '../report/advice.ts';
+import type { Ownership, Runtime, Situation } from '../report/advice.ts';
 import { messages, unusableConfigMessage } from '../report/messages.ts';
 import {
   EXIT_GENERIC_ERROR,
@@ -77,8 +77,17 @@ function situationOf(facts: Facts, persistent: PersistentFacts): Situation {
     dir: persistent.dir,
     file,
     kubeletPayload: persistent.kubeletPayload ?? false,
-    dirWritable: persistent.writable && !facts.location.singleFile,
+    // Mounted read-only here, the directory may still be this user's to change from a
+    // container that mounts it read-write: its permission bits say so.
+    dirWritable: !facts.location.singleFile && (persistent.writable || (persistent.dir !== undefined && mayWrite(persistent.dir, facts))),
   };
+}
+
+function mayWrite(dir: Ownership, facts: Facts): boolean {
+  if (facts.uid === 0) return true;
+  if (dir.uid === facts.uid) return (dir.mode & 0o200) !== 0;
+  if (dir.gid === facts.gid || (facts.groups ?? []).includes(dir.gid)) return (dir.mode & 0o020) !== 0;
+  return (dir.mode & 0o002) !== 0;
 }
 
 function useTokenFile(facts: Facts, draft: Draft): Refusal | undefined {

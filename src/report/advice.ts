@@ -218,7 +218,9 @@ export function unreadableAdvice(s: Situation): string {
       : `The ${object}'s files are mode ${octal(file.mode)} for uid ${file.uid} only: run the container as that user (${runAs(s, file.uid, file.gid)}).`;
   }
   // A login saved by another uid (0600): only that uid reads it.
-  const startOver = s.dirWritable ? `delete the file and log in again as uid ${s.uid}` : `start over on a fresh volume and log in there as uid ${s.uid}`;
+  const startOver = !s.dirWritable
+    ? `start over on a fresh volume and log in there as uid ${s.uid}`
+    : `${s.mount?.readOnly ? 'with the volume mounted read-write, ' : ''}delete the file and log in again as uid ${s.uid}`;
   const who = s.runtime === 'kubernetes' ? 'Job' : 'container';
   return `Run every ${who} that shares this volume as uid ${file.uid} (${runAs(s, file.uid, file.gid)}), or ${startOver}.`;
 }

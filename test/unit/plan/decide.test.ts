@@ -367,6 +367,14 @@ describe('decide: the advice fits the runtime and the owner', () => {
     expect(message).not.toMatch(/docker run|--user/);
   });
 
+  it('a run Job on a read-only mount of a directory its group may write: delete the file once the volume is mounted read-write', () => {
+    const roVolume = '2 1 8:1 /var/lib/docker/volumes/k6-config/_data /config ro,relatime - ext4 /dev/vda rw';
+    const plan = decide(facts({ argv: ['run', 'x.js'], mounts: [roVolume], state: loginBy(12345), uid: 1000680000, gid: 0, writable: false, dir: { path: '/config', uid: 12345, gid: 0, mode: 0o770 } }));
+    expect(plan.kind === 'refuse' && plan.message).toContain('with the volume mounted read-write, delete the file and log in again as uid 1000680000');
+    const other = decide(facts({ argv: ['run', 'x.js'], mounts: [roVolume], state: loginBy(12345), uid: 4242, gid: 4242, writable: false, dir: { path: '/config', uid: 12345, gid: 0, mode: 0o770 } }));
+    expect(other.kind === 'refuse' && other.message).toContain('start over on a fresh volume');
+  });
+
   it('the README host-directory recipe with a directory Docker made for root: mkdir -p, not --user again', () => {
     const plan = decide(facts({ argv: ['cloud', 'login', '--token', TOKEN], mounts: [bindDir], uid: 1000, gid: 1000, writable: false, writeProblem: 'EACCES', dir: { path: '/config', uid: 0, gid: 0, mode: 0o755 } }));
     const message = plan.kind === 'refuse' ? plan.message : '';
