@@ -41,8 +41,11 @@ async function newVolume(): Promise<string> {
 const scriptsMount = (): Mount => ({ source: scripts, target: '/scripts', mode: 'ro' });
 const configMount = (source: string, mode: 'rw' | 'ro' = 'rw'): Mount => ({ source, target: '/config', mode });
 
+/** kubelet puts the API server's address in every container of a Pod; the wrapper's advice then speaks Kubernetes. */
+const POD_ENV = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
+
 function k6(args: string[], spec: Partial<ContainerSpec> = {}) {
-  return runOnce({ image: IMAGE, command: args, ...spec, env: { ...cloud.env, ...spec.env } });
+  return runOnce({ image: IMAGE, command: args, ...spec, env: { ...POD_ENV, ...cloud.env, ...spec.env } });
 }
 
 const login = (token: string) => ['cloud', 'login', '--token', token, '--stack', STACK.slug];
