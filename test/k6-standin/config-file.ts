@@ -1,7 +1,9 @@
 // Reading and writing config.json the way k6 does, awkward parts included:
-// - the file is decoded into k6's struct, so unknown keys are lost on the next write;
-// - the write is NOT atomic: open with O_TRUNC, then write in place in several write() calls
-//   (K6_STANDIN_WRITE_PAUSE_MS pauses between them so tests can kill the process mid-write);
+// - the file is decoded into k6's struct, so unknown keys are lost on the next write, values are
+//   re-encoded by their Go types (go-types.ts) and other collectors are kept byte for byte;
+// - the write is NOT atomic: open with O_TRUNC, then ONE write() of the whole file, no fsync
+//   (K6_STANDIN_WRITE_PAUSE_MS holds the truncated, still empty file open before that write,
+//   so tests can kill the process in between, audit E7);
 // - v2.1+ creates the directory 0700 and the file 0600 and then chmods BOTH even when they
 //   already exist, which fails with EPERM when the process does not own them;
 // - v1.x reads the pre-v0.58 `loadimpact/k6/config.json` as a fallback and its login commands
@@ -10,79 +12,61 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type ConfigLocation, isDefaultPath } from './config-path.ts';
-import { CLOUD_KEYS, TOP_LEVEL_KEYS, type KeySpec, canonicalKey, typeMismatch } from './config-schema.ts';
+import { CLOUD_KEYS, TOP_LEVEL_KEYS, type KeySpec, canonicalKey } from './config-schema.ts';
 import { K6Error, goPathError, isErrno, wrapError } from './errors.ts';
+import { GoRaw, type GoValue, type Node, goKind, marshalIndent, parseJson, toPlain } from './go-json.ts';
+import { type DecodeState, decodeField } from './go-types.ts';
 import { logger } from './output.ts';
 import { FEATURES } from './version.ts';
 
 export type JsonObject = Record<string, unknown>;
 
-/** The file's content as k6 sees it after json.Unmarshal: known keys only. */
-export type DiskConfig = JsonObject;
+/** The file's content as k6 sees it after json.Unmarshal: known keys only, as Go values. */
+export type DiskConfig = Record<string, GoValue>;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A decoded cloudapi.Config, as Go values (ints exact, durations in Go notation). */
+export type CloudCollector = Record<string, GoValue>;
 
-// Node's JSON.parse messages rewritten as encoding/json's, which is what k6 shows users.
-function goJsonSyntaxError(text: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  if (/Unexpected end|Unterminated string/.test(message)) return 'unexpected end of JSON input';
-  const position = /position (\d+)/.exec(message);
-  const token =
-    /Unexpected token '(.)'/.exec(message)?.[1] ??
-    (position ? text.charAt(Number(position[1])) : text.trimStart().charAt(0));
-  const char = token === "'" ? "\\'" : token;
-  if (message.includes('after JSON')) return `invalid character '${char}' after top-level value`;
-  if (message.includes('Expected property name')) {
-    return `invalid character '${char}' looking for beginning of object key string`;
-  }
-  if (message.includes("Expected ',' or '}'")) return `invalid character '${char}' after object key:value pair`;
-  if (message.includes("Expected ',' or ']'")) return `invalid character '${char}' after array element`;
-  if (message.includes("Expected ':'")) return `invalid character '${char}' after object key`;
-  return `invalid character '${char}' looking for beginning of value`;
-}
-
-/** Decodes into the given key list the way encoding/json fills a struct (case-insensitive). */
-function decodeStruct(raw: unknown, specs: readonly KeySpec[], structName: string): JsonObject {
-  if (raw === null) return {};
-  if (!isObject(raw)) {
-    const kind = Array.isArray(raw) ? 'array' : typeof raw === 'boolean' ? 'bool' : typeof raw;
-    throw new K6Error(`json: cannot unmarshal ${kind} into Go value of type ${structName}`);
-  }
-  const decoded: JsonObject = {};
-  for (const [key, value] of Object.entries(raw)) {
+/** Decodes a JSON value into the given struct the way encoding/json fills one. */
+function decodeStruct(node: Node, specs: readonly KeySpec[], goType: string): Record<string, GoValue> {
+  if (node.kind === 'null') return {};
+  if (node.kind !== 'object') throw new K6Error(`json: cannot unmarshal ${goKind(node)} into Go value of type ${goType}`);
+  const state: DecodeState = {};
+  const structName = goType.replace(/^.*\./, '');
+  const decoded: Record<string, GoValue> = {};
+  for (const [key, value] of node.entries) {
     const spec = canonicalKey(specs, key);
     if (spec === undefined) continue;
-    const mismatch = typeMismatch(spec, value, structName.replace(/^.*\./, ''));
-    if (mismatch !== undefined) throw new K6Error(mismatch);
-    decoded[spec.key] = value;
+    decoded[spec.key] = decodeField(spec.type, value, `${structName}.${spec.key}`, state);
   }
+  if (state.saved !== undefined) throw new K6Error(state.saved);
   return decoded;
 }
 
 export function decodeConfig(text: string): DiskConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new K6Error(goJsonSyntaxError(text, err));
-  }
-  const config = decodeStruct(raw, TOP_LEVEL_KEYS, 'cmd.Config');
-  const collectors = config['collectors'];
-  if (collectors !== undefined && collectors !== null && !isObject(collectors)) {
-    throw new K6Error(
-      `json: cannot unmarshal ${Array.isArray(collectors) ? 'array' : typeof collectors} into Go struct field Config.collectors of type map[string]json.RawMessage`,
-    );
-  }
-  return config;
+  return decodeStruct(parseJson(text), TOP_LEVEL_KEYS, 'cmd.Config');
 }
 
-/** `collectors.cloud` decoded into cloudapi.Config: unknown keys are dropped here. */
-export function decodeCloudCollector(config: DiskConfig): JsonObject {
+function collectorsOf(config: DiskConfig): Record<string, GoValue> | undefined {
   const collectors = config['collectors'];
-  if (!isObject(collectors) || collectors['cloud'] === undefined) return {};
-  return decodeStruct(collectors['cloud'], CLOUD_KEYS, 'cloudapi.Config');
+  return collectors !== null && typeof collectors === 'object' && !Array.isArray(collectors) && !(collectors instanceof GoRaw)
+    ? (collectors as Record<string, GoValue>)
+    : undefined;
+}
+
+/**
+ * `collectors.cloud` decoded into cloudapi.Config, as login does before changing it: unknown
+ * keys are dropped, and a value of the wrong type fails with Go's null.* message (audit D19).
+ */
+export function decodeCloudCollectorTyped(config: DiskConfig): CloudCollector {
+  const raw = collectorsOf(config)?.['cloud'];
+  if (!(raw instanceof GoRaw)) return {};
+  return decodeStruct(parseJson(raw.text), CLOUD_KEYS, 'cloudapi.Config');
+}
+
+/** The same as plain JavaScript values, for code that only reads them. */
+export function decodeCloudCollector(config: DiskConfig): JsonObject {
+  return toPlain(decodeCloudCollectorTyped(config)) as JsonObject;
 }
 
 function readAndDecode(file: string): DiskConfig {
@@ -136,32 +120,38 @@ export function loadConfigFile(location: ConfigLocation): DiskConfig {
 
 /** The file content a login writes: Go's json.MarshalIndent(config, "", "  "), no final newline. */
 export function serializeConfig(config: DiskConfig): string {
-  const ordered: JsonObject = {};
+  const ordered: Record<string, GoValue> = {};
   for (const spec of TOP_LEVEL_KEYS) {
-    if (spec.key in config) ordered[spec.key] = config[spec.key];
-    else if (spec.zero !== undefined) ordered[spec.key] = structuredClone(spec.zero);
+    const value = config[spec.key];
+    if (value !== undefined) ordered[spec.key] = value;
+    else if (spec.zero !== undefined) ordered[spec.key] = spec.zero;
   }
-  const collectors = ordered['collectors'];
-  if (isObject(collectors)) {
-    // Go writes map keys sorted.
-    ordered['collectors'] = Object.fromEntries(
-      Object.keys(collectors)
-        .sort()
-        .map((k) => [k, collectors[k]]),
-    );
+  const collectors = collectorsOf(ordered);
+  if (collectors !== undefined) {
+    // Go writes map keys sorted (byte order, as the keys are UTF-8 strings).
+    const sorted = Object.create(null) as Record<string, GoValue>;
+    for (const key of Object.keys(collectors).sort(compareUtf8)) sorted[key] = collectors[key] ?? null;
+    ordered['collectors'] = sorted;
   }
-  // encoding/json escapes these even inside indented output; they can only occur in strings.
-  return JSON.stringify(ordered, null, 2).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return marshalIndent(ordered);
 }
 
-/** cloudapi.Config re-encoded: every known key in struct order, unknown ones gone. */
-export function encodeCloudCollector(cloud: JsonObject): JsonObject {
-  const encoded: JsonObject = {};
-  for (const spec of CLOUD_KEYS) encoded[spec.key] = spec.key in cloud ? cloud[spec.key] : null;
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** cloudapi.Config re-encoded: every key of this version in struct order, null when unset. */
+export function encodeCloudCollector(cloud: CloudCollector): Record<string, GoValue> {
+  const encoded: Record<string, GoValue> = {};
+  for (const spec of CLOUD_KEYS) encoded[spec.key] = cloud[spec.key] ?? null;
   return encoded;
+}
+
+/** Replaces collectors.cloud, keeping the other collectors (login's Collectors["cloud"] = ...). */
+export function withCloudCollector(config: DiskConfig, cloud: CloudCollector): DiskConfig {
+  const collectors = Object.assign(Object.create(null) as Record<string, GoValue>, collectorsOf(config));
+  collectors['cloud'] = encodeCloudCollector(cloud);
+  return { ...config, collectors };
 }
 
 function sleepSync(ms: number): void {
@@ -202,7 +192,10 @@ function chmod(target: string, mode: number): void {
   }
 }
 
-/** Truncate, then write in place in two halves: a crash in between leaves a partial file. */
+/**
+ * afero.WriteFile: open with O_TRUNC, one write, close; no fsync. A crash after the open leaves
+ * an empty file, which every later command then fails to parse.
+ */
 function writeInPlace(file: string, data: string, mode: number): void {
   let fd: number;
   try {
@@ -211,14 +204,12 @@ function writeInPlace(file: string, data: string, mode: number): void {
     throw goPathError('open', file, err);
   }
   try {
-    const bytes = Buffer.from(data, 'utf8');
-    const half = Math.ceil(bytes.length / 2);
     const pause = Number(process.env['K6_STANDIN_WRITE_PAUSE_MS'] ?? '0');
-    for (const [index, chunk] of [bytes.subarray(0, half), bytes.subarray(half)].entries()) {
-      if (index > 0) sleepSync(Number.isFinite(pause) ? Math.min(pause, 60_000) : 0);
-      let offset = 0;
-      while (offset < chunk.length) offset += fs.writeSync(fd, chunk, offset);
-    }
+    sleepSync(Number.isFinite(pause) ? Math.min(pause, 60_000) : 0);
+    const bytes = Buffer.from(data, 'utf8');
+    // Go's File.Write loops over short writes inside the one call.
+    let offset = 0;
+    while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
   } catch (err) {
     throw goPathError('write', file, err);
   } finally {

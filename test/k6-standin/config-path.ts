@@ -1,6 +1,6 @@
 // Where k6 looks for config.json. Mirrors Go's os.UserConfigDir() plus k6's own rules:
 //   $XDG_CONFIG_HOME (must be absolute) -> else $HOME/.config -> else the relative ".config"
-//   (with a warning), each joined with k6/config.json.
+//   (k6 logs nothing about it, audit D14), each joined with k6/config.json.
 // `-c/--config` beats K6_CONFIG, which beats the default. K6_CONFIG counts when it is set at
 // all, even empty, as k6 reads it with a plain map lookup.
 // A missing file is only ignored when the chosen path *equals* the default path string: k6
@@ -16,7 +16,7 @@ export interface ConfigLocation {
   readonly defaultPath: string;
   /** Pre-v0.58 location, only consulted by versions with the legacy fallback. */
   readonly legacyPath: string;
-  /** Set when Go's os.UserConfigDir() would have failed; k6 logs it as a warning. */
+  /** Set when Go's os.UserConfigDir() failed and ".config" is used instead (k6 says nothing). */
   readonly configDirError?: string;
 }
 

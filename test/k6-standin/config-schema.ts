@@ -1,137 +1,113 @@
-// The one place listing which config.json keys k6 knows. Login rewrites the file from these
-// lists: known top-level keys are written (absent ones as their zero value, mostly null),
-// unknown top-level keys vanish, and `collectors.cloud` keeps only CLOUD_KEYS. The lists
-// follow the field order of k6's Go structs, because encoding/json writes fields in that order.
-
-export type Kind = 'string' | 'int' | 'float' | 'bool' | 'duration' | 'any';
+// The one place listing which config.json keys k6 knows, per reproduced version. Login rewrites
+// the file from these lists: every key of cmd.Config is written in Go struct order (absent ones
+// as their zero value, mostly null), unknown top-level keys vanish, and `collectors.cloud` is
+// re-encoded from cloudapi.Config, so it holds exactly CLOUD_KEYS. Each key has the Go type
+// that decides how its value is read and written (go-types.ts).
+// Sources: lib/options.go, internal/cmd/config.go and cloudapi/config.go at v1.8.1, v2.0.0,
+// v2.1.0 and v2.2.0 (audit D6, D7).
+import type { GoValue } from './go-json.ts';
+import type { GoType } from './go-types.ts';
+import { FEATURES } from './version.ts';
 
 export interface KeySpec {
   readonly key: string;
-  readonly kind: Kind;
+  readonly type: GoType;
   /** Written when the file does not have the key; undefined means the key is left out. */
-  readonly zero?: unknown;
+  readonly zero?: GoValue;
 }
 
-const nil = (key: string, kind: Kind = 'any'): KeySpec => ({ key, kind, zero: null });
+const nil = (key: string, type: GoType = 'raw'): KeySpec => ({ key, type, zero: null });
+const only = (enabled: boolean, ...specs: KeySpec[]): KeySpec[] => (enabled ? specs : []);
 
-/** lib.Options followed by cmd.Config's own fields (a representative subset of k6's). */
+/**
+ * lib.Options followed by cmd.Config's own fields. `consoleOutput` and `localIPs` are
+ * `json:"-"` in k6 (never read from or written to the file); `cloud` is omitempty.
+ * Options with structured Go types (stages, scenarios, thresholds, ...) are kept as written.
+ */
 export const TOP_LEVEL_KEYS: readonly KeySpec[] = [
-  nil('paused', 'bool'),
-  nil('vus', 'int'),
+  nil('paused', 'null.Bool'),
+  nil('vus', 'null.Int'),
   nil('duration', 'duration'),
-  nil('iterations', 'int'),
+  nil('iterations', 'null.Int'),
   nil('stages'),
-  { key: 'scenarios', kind: 'any' },
+  nil('scenarios'),
   nil('executionSegment'),
   nil('executionSegmentSequence'),
-  nil('noSetup', 'bool'),
+  nil('noSetup', 'null.Bool'),
   nil('setupTimeout', 'duration'),
-  nil('noTeardown', 'bool'),
+  nil('noTeardown', 'null.Bool'),
   nil('teardownTimeout', 'duration'),
-  nil('rps', 'int'),
-  { key: 'dns', kind: 'any', zero: { ttl: null, select: null, policy: null } },
-  nil('maxRedirects', 'int'),
-  nil('userAgent', 'string'),
-  nil('batch', 'int'),
-  nil('batchPerHost', 'int'),
-  nil('httpDebug', 'string'),
-  nil('insecureSkipTLSVerify', 'bool'),
+  ...only(FEATURES.optionsHandleSummaryTimeoutKey, nil('handleSummaryTimeout', 'duration')),
+  nil('rps', 'null.Int'),
+  { key: 'dns', type: 'raw', zero: { ttl: null, select: null, policy: null } },
+  nil('maxRedirects', 'null.Int'),
+  nil('userAgent', 'null.String'),
+  nil('batch', 'null.Int'),
+  nil('batchPerHost', 'null.Int'),
+  nil('httpDebug', 'null.String'),
+  nil('insecureSkipTLSVerify', 'null.Bool'),
   nil('tlsCipherSuites'),
   nil('tlsVersion'),
   nil('tlsAuth'),
-  nil('throw', 'bool'),
+  nil('throw', 'null.Bool'),
   nil('thresholds'),
   nil('blacklistIPs'),
   nil('blockHostnames'),
   nil('hosts'),
-  nil('noConnectionReuse', 'bool'),
-  nil('noVUConnectionReuse', 'bool'),
+  nil('noConnectionReuse', 'null.Bool'),
+  nil('noVUConnectionReuse', 'null.Bool'),
   nil('minIterationDuration', 'duration'),
+  { key: 'cloud', type: 'raw' },
   nil('ext'),
-  nil('summaryTrendStats'),
-  nil('summaryTimeUnit', 'string'),
+  nil('summaryTrendStats', 'strings'),
+  nil('summaryTimeUnit', 'null.String'),
   nil('systemTags'),
   nil('tags'),
-  nil('metricSamplesBufferSize', 'int'),
-  nil('noCookiesReset', 'bool'),
-  nil('discardResponseBodies', 'bool'),
-  nil('consoleOutput', 'string'),
-  { key: 'cloud', kind: 'any' },
-  nil('localIPs'),
-  nil('out'),
-  nil('linger', 'bool'),
-  nil('noUsageReport', 'bool'),
-  nil('webDashboard', 'bool'),
-  nil('noArchiveUpload', 'bool'),
-  nil('collectors'),
+  nil('metricSamplesBufferSize', 'null.Int'),
+  nil('noCookiesReset', 'null.Bool'),
+  nil('discardResponseBodies', 'null.Bool'),
+  ...only(FEATURES.optionsFeaturesKey, nil('features', 'strings')),
+  nil('out', 'strings'),
+  nil('linger', 'null.Bool'),
+  nil('noUsageReport', 'null.Bool'),
+  nil('webDashboard', 'null.Bool'),
+  nil('noArchiveUpload', 'null.Bool'),
+  nil('collectors', 'rawMap'),
 ];
 
-/** cloudapi.Config: what survives in `collectors.cloud` after a login. */
+/** cloudapi.Config: what `collectors.cloud` holds after a login, every key, null when unset. */
 export const CLOUD_KEYS: readonly KeySpec[] = [
-  nil('token', 'string'),
-  nil('projectID', 'int'),
-  nil('name', 'string'),
-  nil('host', 'string'),
+  nil('stackID', 'null.Int'),
+  nil('stackURL', 'null.String'),
+  nil('defaultProjectID', 'null.Int'),
+  nil('token', 'null.String'),
+  nil('projectID', 'null.Int'),
+  nil('name', 'null.String'),
+  nil('host', 'null.String'),
+  nil('hostv6', 'null.String'),
   nil('timeout', 'duration'),
-  nil('pushRefID', 'string'),
-  nil('webAppURL', 'string'),
-  nil('testRunDetails', 'string'),
-  nil('noCompress', 'bool'),
-  nil('stopOnError', 'bool'),
-  nil('maxMetricSamplesPerPackage', 'int'),
+  nil('webAppURL', 'null.String'),
+  nil('testRunDetails', 'null.String'),
+  nil('noCompress', 'null.Bool'),
+  nil('stopOnError', 'null.Bool'),
+  nil('apiVersion', 'null.Int'),
+  ...only(FEATURES.cloudPushUrlKeys, nil('metricsPushURL', 'null.String'), nil('testRunToken', 'null.String')),
+  nil('pushRefID', 'null.String'),
+  nil('maxTimeSeriesInBatch', 'null.Int'),
   nil('metricPushInterval', 'duration'),
-  nil('metricPushConcurrency', 'int'),
+  nil('metricPushConcurrency', 'null.Int'),
   nil('aggregationPeriod', 'duration'),
-  nil('aggregationCalcInterval', 'duration'),
   nil('aggregationWaitPeriod', 'duration'),
-  nil('aggregationMinSamples', 'int'),
-  nil('aggregationSkipOutlierDetection', 'bool'),
-  nil('aggregationOutlierAlgoThreshold', 'int'),
-  nil('aggregationOutlierIqrRadius', 'float'),
-  nil('aggregationOutlierIqrCoefLower', 'float'),
-  nil('aggregationOutlierIqrCoefUpper', 'float'),
-  nil('stackID', 'int'),
-  nil('stackURL', 'string'),
-  nil('defaultProjectID', 'int'),
+  nil('tracesEnabled', 'null.Bool'),
+  nil('traceHost', 'null.String'),
+  nil('tracesPushConcurrency', 'null.Int'),
+  nil('tracesPushInterval', 'duration'),
 ];
 
 /** What `cloud login --reset` clears (set to null). `login cloud --reset` clears only the token. */
 export const STACK_KEYS = ['stackID', 'stackURL', 'defaultProjectID'] as const;
 
-const GO_TYPE: Readonly<Record<Kind, string>> = {
-  string: 'string',
-  int: 'int64',
-  float: 'float64',
-  bool: 'bool',
-  duration: 'types.NullDuration',
-  any: 'interface {}',
-};
-
-function jsonKind(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value === 'object' ? 'object' : typeof value;
-}
-
-/**
- * encoding/json's complaint for a value of the wrong JSON type, or undefined when it fits.
- * Go matches field names case-insensitively, so callers pass the canonical key.
- */
-export function typeMismatch(spec: KeySpec, value: unknown, structName: string): string | undefined {
-  if (value === null || spec.kind === 'any') return undefined;
-  const actual = jsonKind(value);
-  const ok =
-    (spec.kind === 'string' && actual === 'string') ||
-    (spec.kind === 'bool' && actual === 'boolean') ||
-    (spec.kind === 'float' && actual === 'number') ||
-    (spec.kind === 'int' && actual === 'number' && Number.isInteger(value)) ||
-    (spec.kind === 'duration' && (actual === 'string' || actual === 'number'));
-  if (ok) return undefined;
-  const shown = actual === 'boolean' ? 'bool' : actual;
-  return `json: cannot unmarshal ${shown} into Go struct field ${structName}.${spec.key} of type ${GO_TYPE[spec.kind]}`;
-}
-
-/** Go's decoder matches JSON keys to struct fields ignoring case; the last match wins. */
+/** Go's decoder matches JSON keys to struct fields ignoring case; an exact match wins. */
 export function canonicalKey(specs: readonly KeySpec[], key: string): KeySpec | undefined {
   const lower = key.toLowerCase();
   return specs.find((s) => s.key === key) ?? specs.find((s) => s.key.toLowerCase() === lower);

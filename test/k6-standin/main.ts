@@ -18,14 +18,19 @@ import { type RunContext, cloudCommand, cloudRunCommand, runCommand } from './ru
 import { installGoDefaultSignalBehaviour } from './signals.ts';
 import { versionDetails } from './version.ts';
 
-function configureLogging(inv: ParseResult): void {
-  const output = inv.flags.string('log-output') ?? 'stderr';
-  const format = inv.flags.string('log-format') ?? 'text';
+// state.getFlags reads K6_LOG_OUTPUT, K6_LOG_FORMAT, K6_NO_COLOR and NO_COLOR before the flags
+// override them; root.go falls back to text for any format it does not know (audit D16).
+function configureLogging(inv: ParseResult, env: NodeJS.ProcessEnv): void {
+  const output = inv.flags.string('log-output') ?? env['K6_LOG_OUTPUT'] ?? 'stderr';
+  const format = inv.flags.string('log-format') ?? env['K6_LOG_FORMAT'] ?? 'text';
   if (!['stderr', 'stdout', 'none'].includes(output)) throw new K6Error(`unsupported log output '${output}'`);
-  if (!['text', 'json', 'raw'].includes(format)) {
-    throw new K6Error(`unsupported log format ${JSON.stringify(format)}, must be one of: text, json, raw`, ExitCode.InvalidConfig);
-  }
-  logger.configure({ verbose: inv.flags.bool('verbose'), output: output as LogOutput, format: format as LogFormat });
+  const noColor = inv.flags.bool('no-color') || (env['K6_NO_COLOR'] ?? '') !== '' || env['NO_COLOR'] !== undefined;
+  logger.configure({
+    verbose: inv.flags.bool('verbose'),
+    output: output as LogOutput,
+    format: ['json', 'raw'].includes(format) ? (format as LogFormat) : 'text',
+    noColor,
+  });
 }
 
 function helpFor(words: readonly string[]): void {
@@ -71,11 +76,9 @@ async function dispatch(handler: HandlerName, ctx: RunContext): Promise<number> 
 async function main(argv: readonly string[]): Promise<number> {
   installGoDefaultSignalBehaviour();
   const inv = parseCommandLine(argv);
-  configureLogging(inv);
+  configureLogging(inv, process.env);
+  // An unusable HOME/XDG_CONFIG_HOME silently gives the relative ".config" (audit D14).
   const config = resolveConfigLocation(process.env, inv.flags.string('config'));
-  if (config.configDirError !== undefined) {
-    logger.warn('could not get config directory', { error: config.configDirError });
-  }
   logger.debug(`k6 version: v${versionDetails()}`);
   if (inv.path.length === 0 && inv.flags.bool('version')) return versionCommand();
   if (inv.helpRequested || inv.command.handler === undefined) {

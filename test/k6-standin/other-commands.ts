@@ -6,11 +6,12 @@ import path from 'node:path';
 import { writeArchive } from './archive.ts';
 import { type DiskConfig } from './config-file.ts';
 import { TOP_LEVEL_KEYS } from './config-schema.ts';
+import { toPlain } from './go-json.ts';
 import { K6Error, goPathError } from './errors.ts';
 import { goDuration, out } from './output.ts';
 import { type Plan, type RunContext, maxDurationMs, plan, readConfig } from './run.ts';
 import { type LoadedTest, loadTest } from './script.ts';
-import { K6_VERSION, versionDetails } from './version.ts';
+import { FEATURES, K6_VERSION, versionDetails } from './version.ts';
 
 export function versionCommand(): number {
   out(`k6 v${versionDetails()}\n`);
@@ -54,8 +55,9 @@ function libOptions(disk: DiskConfig, test: LoadedTest, p: Plan): Record<string,
   const options: Record<string, unknown> = {};
   for (const spec of TOP_LEVEL_KEYS) {
     if (configOnly.has(spec.key)) continue;
-    if (spec.key in disk) options[spec.key] = disk[spec.key];
-    else if (spec.zero !== undefined) options[spec.key] = structuredClone(spec.zero);
+    const value = disk[spec.key];
+    if (value !== undefined) options[spec.key] = toPlain(value);
+    else if (spec.zero !== undefined) options[spec.key] = toPlain(spec.zero);
   }
   if (test.directives.vus !== undefined) options['vus'] = p.vus;
   if (!p.iterationBased) options['duration'] = goDuration(p.durationMs);
@@ -67,15 +69,21 @@ function libOptions(disk: DiskConfig, test: LoadedTest, p: Plan): Record<string,
   return options;
 }
 
+/**
+ * Plain `inspect` prints the script's own options (initRunner.GetOptions()), never the file's;
+ * 2.1+ still reads the file, for feature flags, so a bad config fails it with 104 (audit D15).
+ * With --execution-requirements every version consolidates the config, file included. Like k6,
+ * the JSON is printed without a final newline.
+ */
 export function inspectCommand(ctx: RunContext): number {
   const test = loadTest(ctx.inv.args[0] ?? '', ctx.inv.flags.string('type'));
-  const disk = readConfig(ctx);
+  const requirements = ctx.inv.flags.bool('execution-requirements');
+  const disk = requirements || FEATURES.inspectReadsConfig ? readConfig(ctx) : {};
   const p = plan(ctx, test);
-  const options = libOptions(disk, test, p);
-  const output = ctx.inv.flags.bool('execution-requirements')
-    ? { ...options, totalDuration: goDuration(maxDurationMs(p)), maxVUs: p.vus }
-    : options;
-  out(`${JSON.stringify(output, null, 2)}\n`);
+  const output = requirements
+    ? { ...libOptions(disk, test, p), totalDuration: goDuration(maxDurationMs(p)), maxVUs: p.vus }
+    : libOptions({}, test, p);
+  out(JSON.stringify(output, null, 2));
   return 0;
 }
 

@@ -7,8 +7,12 @@ export const K6_VERSION: string = __K6_STANDIN_VERSION__;
 export const MAJOR = Number.parseInt(K6_VERSION.split('.')[0] ?? '0', 10);
 export const MINOR = Number.parseInt(K6_VERSION.split('.')[1] ?? '0', 10);
 
-// Every behaviour that differs between the two reproduced versions lives in this one table,
-// so the rest of the code asks "does this k6 do X?" instead of comparing version numbers.
+/** At least major.minor (the reproduced releases are 1.8.1, 2.0.0, 2.1.0 and 2.2.0). */
+const atLeast = (major: number, minor: number): boolean => MAJOR > major || (MAJOR === major && MINOR >= minor);
+
+// Every behaviour that differs between the reproduced versions lives in this one table, so the
+// rest of the code asks "does this k6 do X?" instead of comparing version numbers. The facts
+// are in docs/k6-behaviour.md ("Versions at a glance"; audit items Dn/En in its audit index).
 export interface Features {
   /** `k6 login cloud` exists (removed, with the whole `login` command, in v2.0). */
   readonly legacyLoginCommand: boolean;
@@ -24,6 +28,26 @@ export interface Features {
   readonly cloudRunUsesV6: boolean;
   /** `k6 cloud` without arguments prints help (v2.x) instead of failing (v1.x). */
   readonly bareCloudShowsHelp: boolean;
+  /** v2 `cloud login`: banner first, v2 texts, trimmed prompts, no `[None]` stack default (D5, D12). */
+  readonly v2CloudLogin: boolean;
+  /** A full stack URL is cut down to scheme://host (v2.1+ normalizeStackURL, D5). */
+  readonly stackUrlHostOnly: boolean;
+  /** Plain `inspect` reads the config file (v2.1+ feature flags, D15). */
+  readonly inspectReadsConfig: boolean;
+  /** lib.Options has `features` (v2.1+) and `handleSummaryTimeout` (v2.2+) (D7). */
+  readonly optionsFeaturesKey: boolean;
+  readonly optionsHandleSummaryTimeoutKey: boolean;
+  /** cloudapi.Config has `metricsPushURL` and `testRunToken` (v2.2+; not in 2.0.0/2.1.0, D6). */
+  readonly cloudPushUrlKeys: boolean;
+  // Run side (issue 10 part 1; audit D4, D13, D18, E14):
+  /** `k6 cloud <script>` runs the test, with the run flags (v1.x); v2.x's `cloud` only shows help. */
+  readonly cloudCommandRunsScripts: boolean;
+  /** The v6 API client retries (4 attempts); v1.8.1's leaves MaxRetries at 0 (1 attempt). */
+  readonly v6ClientRetries: boolean;
+  /** A script's `options.ext.loadimpact` stands in for a missing `options.cloud` (v1.x). */
+  readonly scriptExtLoadimpact: boolean;
+  /** The REST API listens on localhost:6565 unless --address says otherwise (v1.x). */
+  readonly restApiOnByDefault: boolean;
 }
 
 const V1: Features = {
@@ -34,24 +58,51 @@ const V1: Features = {
   maskTokenOutput: false,
   cloudRunUsesV6: false,
   bareCloudShowsHelp: false,
+  v2CloudLogin: false,
+  stackUrlHostOnly: false,
+  inspectReadsConfig: false,
+  optionsFeaturesKey: false,
+  optionsHandleSummaryTimeoutKey: false,
+  cloudPushUrlKeys: false,
+  cloudCommandRunsScripts: true,
+  v6ClientRetries: false,
+  scriptExtLoadimpact: true,
+  restApiOnByDefault: true,
 };
 
 const V2: Features = {
   legacyLoginCommand: false,
   legacyConfigPath: false,
   stackRequiredForLogin: true,
-  privateConfigFile: true,
+  privateConfigFile: atLeast(2, 1),
   maskTokenOutput: true,
   cloudRunUsesV6: true,
   bareCloudShowsHelp: true,
+  v2CloudLogin: true,
+  stackUrlHostOnly: atLeast(2, 1),
+  inspectReadsConfig: atLeast(2, 1),
+  optionsFeaturesKey: atLeast(2, 1),
+  optionsHandleSummaryTimeoutKey: atLeast(2, 2),
+  cloudPushUrlKeys: atLeast(2, 2),
+  cloudCommandRunsScripts: false,
+  v6ClientRetries: true,
+  scriptExtLoadimpact: false,
+  restApiOnByDefault: false,
 };
 
-// Within 2.x only the private config file came later, in 2.1 (docs/k6-behaviour.md).
-export const FEATURES: Features = MAJOR >= 2 ? { ...V2, privateConfigFile: MAJOR > 2 || MINOR >= 1 } : V1;
+export const FEATURES: Features = MAJOR >= 2 ? V2 : V1;
+
+// Go's GOARCH for the Node architectures an image can run on.
+const GOARCH: Readonly<Record<string, string>> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm', s390x: 's390x', ppc64: 'ppc64le', riscv64: 'riscv64' };
+
+/** Go's runtime.GOOS/GOARCH of the machine this runs on, as `k6 version` prints it. */
+export function platform(): string {
+  return `${process.platform}/${GOARCH[process.arch] ?? process.arch}`;
+}
 
 /** What `k6 version` prints after `k6 v`: the stand-in marks itself in the commit field. */
 export function versionDetails(): string {
-  return `${K6_VERSION} (commit/standin, go1.24.6, linux/amd64)`;
+  return `${K6_VERSION} (commit/standin, go1.24.6, ${platform()})`;
 }
 
 export const USER_AGENT = `k6cloud/v${K6_VERSION}`;

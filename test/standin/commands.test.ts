@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { VERSIONS, errorMessages, k6, tempDir, writeJson } from './support.ts';
 
 describe.each(VERSIONS)('k6 %s', (version) => {
-  it('`version` prints "k6 v<version> (...)"', async () => {
+  it('`version` prints "k6 v<version> (commit/..., go..., <os>/<arch>)" with the platform it runs on', async () => {
     const result = await k6(version, ['version'], { home: tempDir() });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^k6 v${version.replaceAll('.', '\\.')} \\(.+\\)\\n$`));
+    const goArch = { x64: 'amd64', arm64: 'arm64' }[process.arch as 'x64' | 'arm64'] ?? process.arch;
+    expect(result.stdout).toMatch(new RegExp(`^k6 v${version.replaceAll('.', '\\.')} \\(commit/\\w+, go[\\d.]+, ${process.platform}/${goArch}\\)\\n$`));
   });
 
   it('`--version` prints the same', async () => {
@@ -92,15 +93,44 @@ describe.each(VERSIONS)('k6 %s', (version) => {
     expect(fs.existsSync(path.join(home, 'archive.tar'))).toBe(false);
   });
 
-  it('`inspect` prints the options as JSON, including those of the config file', async () => {
+  it('D15: plain `inspect` prints the script\'s own options, not the config file\'s, without a final newline', async () => {
     const home = tempDir();
     writeJson(path.join(home, '.config', 'k6', 'config.json'), { userAgent: 'from-config' });
     fs.writeFileSync(path.join(home, 'test.js'), '// standin: vus=3\n// standin: duration=20s\n');
     const result = await k6(version, ['inspect', 'test.js'], { home });
     expect(result.exitCode).toBe(0);
     const options = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(options).toMatchObject({ vus: 3, duration: '20s', userAgent: 'from-config' });
+    expect(options).toMatchObject({ vus: 3, duration: '20s', userAgent: null });
     expect(options).not.toHaveProperty('totalDuration');
+    expect(result.stdout.endsWith('}')).toBe(true);
+  });
+
+  it(`D15: plain \`inspect\` ${version === '1.8.1' || version === '2.0.0' ? 'does not read' : 'reads'} the config file (a missing -c file)`, async () => {
+    const home = tempDir();
+    fs.writeFileSync(path.join(home, 'test.js'), '');
+    const missing = path.join(home, 'missing.json');
+    const result = await k6(version, ['inspect', '-c', missing, 'test.js'], { home });
+    if (version === '1.8.1' || version === '2.0.0') {
+      expect(result.exitCode).toBe(0);
+      expect(errorMessages(result.stderr)).toEqual([]);
+    } else {
+      expect(result.exitCode).toBe(104);
+      expect(errorMessages(result.stderr)).toEqual([
+        `failed to load the configuration file from the local file system: stat ${missing}: no such file or directory`,
+      ]);
+    }
+  });
+
+  it('D15: `inspect --execution-requirements` reads the config file in every version and shows its options', async () => {
+    const home = tempDir();
+    fs.writeFileSync(path.join(home, 'test.js'), '');
+    const missing = path.join(home, 'missing.json');
+    const failed = await k6(version, ['inspect', '--execution-requirements', '-c', missing, 'test.js'], { home });
+    expect(failed.exitCode).toBe(104);
+    writeJson(path.join(home, '.config', 'k6', 'config.json'), { userAgent: 'from-config' });
+    const result = await k6(version, ['inspect', '--execution-requirements', 'test.js'], { home });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ userAgent: 'from-config' });
   });
 
   it('`inspect --execution-requirements` adds totalDuration and maxVUs', async () => {
@@ -112,8 +142,8 @@ describe.each(VERSIONS)('k6 %s', (version) => {
   });
 });
 
-it('2.2.0 has no `login` command any more', async () => {
-  const result = await k6('2.2.0', ['login', 'cloud', '-t', 'x'], { home: tempDir() });
+it.each(['2.0.0', '2.1.0', '2.2.0'] as const)('B2: %s has no `login` command any more', async (version) => {
+  const result = await k6(version, ['login', 'cloud', '-t', 'x'], { home: tempDir() });
   expect(result.exitCode).toBe(255);
   expect(errorMessages(result.stderr)).toEqual(['unknown command "login" for "k6"']);
 });

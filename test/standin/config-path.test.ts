@@ -43,22 +43,21 @@ describe.each(VERSIONS)('k6 %s config location', (version) => {
     expect(cloudCollector(path.join(home, '.config', 'k6', 'config.json'))['token']).toBe(TOKEN);
   });
 
-  it('falls back to the relative .config/k6/config.json, with a warning, when HOME and XDG_CONFIG_HOME are empty', async () => {
+  it('D14: falls back to the relative .config/k6/config.json, silently, when HOME and XDG_CONFIG_HOME are empty', async () => {
     const cwd = tempDir();
     const cloud = await standardCloud();
     const result = await k6(version, saveTokenArgs(version), { home: null, cwd, env: cloudEnv(cloud) });
     expect(result.exitCode).toBe(0);
     expect(cloudCollector(path.join(cwd, '.config', 'k6', 'config.json'))['token']).toBe(TOKEN);
-    expect(logLines(result.stderr)).toContainEqual(
-      expect.objectContaining({ level: 'warning', msg: 'could not get config directory' }),
-    );
+    expect(result.stderr).toBe('');
   });
 
-  it('ignores a relative XDG_CONFIG_HOME like Go does (relative .config under the working dir)', async () => {
+  it('D14: ignores a relative XDG_CONFIG_HOME like Go does (relative .config under the working dir), silently', async () => {
     const home = tempDir();
     const cwd = tempDir();
     const result = await save(home, [], { XDG_CONFIG_HOME: 'relative/xdg' }, cwd);
     expect(result.exitCode).toBe(0);
+    expect(logLines(result.stderr)).toEqual([]);
     expect(fs.existsSync(path.join(cwd, '.config', 'k6', 'config.json'))).toBe(true);
     expect(fs.existsSync(path.join(home, '.config'))).toBe(false);
   });
@@ -140,6 +139,26 @@ describe.each(VERSIONS)('k6 %s config location', (version) => {
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 
+  it('D10: an interactive login with a missing -c file fails with the stat error before any prompt or request', async () => {
+    const home = tempDir();
+    const missing = path.join(home, 'volume', 'config.json');
+    const cloud = await standardCloud();
+    const commands = version === '1.8.1' ? [['login', 'cloud'], ['cloud', 'login']] : [['cloud', 'login']];
+    for (const command of commands) {
+      const result = await k6(version, [...command, '-c', missing], {
+        home,
+        env: cloudEnv(cloud),
+        input: `me@example.com\npassword\n${TOKEN}\n${STACK.slug}\n`,
+      });
+      expect(result.exitCode, command.join(' ')).toBe(255);
+      expect(errorMessages(result.stderr)).toEqual([`stat ${missing}: no such file or directory`]);
+      expect(result.stdout).not.toMatch(/Email:|Token:|Stack/);
+      expect(logLines(result.stderr).map((l) => l.msg)).not.toContain('Stdin is not a terminal, falling back to plain text input');
+    }
+    expect(cloud.requests).toEqual([]);
+    expect(fs.existsSync(path.dirname(missing))).toBe(false);
+  });
+
   it('fails login when the K6_CONFIG file is missing', async () => {
     const home = tempDir();
     const missing = path.join(home, 'missing.json');
@@ -169,11 +188,47 @@ describe('legacy loadimpact/k6/config.json', () => {
     const cloud = await standardCloud();
     const result = await k6('1.8.1', ['run', '-q', '-o', 'cloud', 'script.js'], { home, env: cloudEnv(cloud) });
     expect(result.exitCode).toBe(0);
-    expect(cloud.requests.map((r) => [r.path, r.authorization])).toEqual([['/v1/tests', `Token ${TOKEN}`]]);
+    expect(cloud.requests.find((r) => r.path === '/v1/tests')?.authorization).toBe(`Token ${TOKEN}`);
     expect(logLines(result.stderr).find((l) => l.level === 'warning')?.msg).toContain(
       `The configuration file has been found on the old default path (${JSON.stringify(legacyFile(home))})`,
     );
     expect(fs.existsSync(newFile(home))).toBe(false);
+  });
+
+  it('B1: 1.8.1 `login cloud` copies the legacy file to the DEFAULT path even with -c (0755/0644), keeping the old one', async () => {
+    const home = tempDir();
+    writeJson(legacyFile(home), { vus: 3 });
+    const custom = path.join(home, 'custom.json');
+    writeJson(custom, {});
+    const result = await k6('1.8.1', ['login', 'cloud', '-t', TOKEN, '-c', custom], { home });
+    expect(result.exitCode).toBe(0);
+    expect(fs.readFileSync(newFile(home), 'utf8')).toBe(fs.readFileSync(legacyFile(home), 'utf8'));
+    expect(fs.statSync(path.dirname(newFile(home))).mode & 0o777).toBe(0o755 & ~process.umask());
+    expect(fs.statSync(newFile(home)).mode & 0o777).toBe(0o644 & ~process.umask());
+    expect(cloudCollector(custom)['token']).toBe(TOKEN);
+  });
+
+  it('B1: 1.8.1 `login cloud` migrates on EVERY run: the legacy file overwrites a valid new default file', async () => {
+    const home = tempDir();
+    writeJson(legacyFile(home), { vus: 3, collectors: { cloud: { token: 'old' } } });
+    writeJson(newFile(home), { vus: 5, collectors: { cloud: { token: 'newer' } } });
+    const result = await k6('1.8.1', ['login', 'cloud', '-r'], { home });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(fs.readFileSync(newFile(home), 'utf8'))).toMatchObject({ vus: 3 });
+  });
+
+  it('B1: 1.8.1 `cloud login` migrates only while the new default file is missing or not valid JSON', async () => {
+    const home = tempDir();
+    writeJson(legacyFile(home), { vus: 3 });
+    writeJson(newFile(home), { vus: 5 });
+    const cloud = await standardCloud();
+    const kept = await k6('1.8.1', ['cloud', 'login', '-t', TOKEN], { home, env: cloudEnv(cloud) });
+    expect(kept.exitCode).toBe(0);
+    expect(JSON.parse(fs.readFileSync(newFile(home), 'utf8'))).toMatchObject({ vus: 5 });
+    fs.writeFileSync(newFile(home), '{ not json');
+    const migrated = await k6('1.8.1', ['cloud', 'login', '-t', TOKEN], { home, env: cloudEnv(cloud) });
+    expect(migrated.exitCode).toBe(0);
+    expect(JSON.parse(fs.readFileSync(newFile(home), 'utf8'))).toMatchObject({ vus: 3 });
   });
 
   it('1.8.1 login copies the legacy file to the new path and keeps the old one', async () => {
@@ -189,18 +244,27 @@ describe('legacy loadimpact/k6/config.json', () => {
     expect(logLines(result.stderr).map((l) => l.msg).join('\n')).toContain('the configuration file has been migrated');
   });
 
-  it('2.2.0 ignores the legacy file when running', async () => {
+  it.each(['2.0.0', '2.1.0', '2.2.0'] as const)('B1: %s ignores the legacy file when reading the config', async (version) => {
     const home = tempDir();
-    writeJson(legacyFile(home), { collectors: { cloud: { token: TOKEN } } });
+    writeJson(legacyFile(home), { userAgent: 'from-legacy' });
     fs.writeFileSync(path.join(home, 'script.js'), '');
-    const cloud = await standardCloud();
-    const result = await k6('2.2.0', ['run', '-q', '-o', 'cloud', 'script.js'], { home, env: cloudEnv(cloud) });
-    expect(result.exitCode).toBe(255);
-    expect(errorMessages(result.stderr).join('\n')).toContain('you must first authenticate');
-    expect(cloud.requests).toEqual([]);
+    const result = await k6(version, ['inspect', '--execution-requirements', 'script.js'], { home });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ userAgent: null });
+    expect(result.stderr).toBe('');
   });
 
-  it('2.2.0 login does not migrate the legacy file', async () => {
+  it('B1: 1.8.1 `inspect --execution-requirements` reads the legacy file too, with the warning', async () => {
+    const home = tempDir();
+    writeJson(legacyFile(home), { userAgent: 'from-legacy' });
+    fs.writeFileSync(path.join(home, 'script.js'), '');
+    const result = await k6('1.8.1', ['inspect', '--execution-requirements', 'script.js'], { home });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ userAgent: 'from-legacy' });
+    expect(logLines(result.stderr).map((l) => l.level)).toEqual(['warning']);
+  });
+
+  it('B1: 2.2.0 login does not migrate the legacy file', async () => {
     const home = tempDir();
     writeJson(legacyFile(home), { vus: 3 });
     const cloud = await standardCloud();

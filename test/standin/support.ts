@@ -4,6 +4,8 @@
 // parses k6's logfmt stderr. Importing this module registers the build and cleanup hooks.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,11 +14,16 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type MockCloud, type MockCloudOptions, startMockCloud } from '../mock-cloud/server.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
-export const VERSIONS = ['2.2.0', '1.8.1'] as const;
-/** Also built, for the few behaviours that changed inside 2.x (the private config file of 2.1). */
-export type Version = (typeof VERSIONS)[number] | '2.0.0';
+/** The reproduced k6 releases (scripts/build-standin.ts builds one bundle each). */
+export const VERSIONS = ['1.8.1', '2.0.0', '2.1.0', '2.2.0'] as const;
+export type Version = (typeof VERSIONS)[number];
+/** The 2.x releases, for behaviours all of v2 shares. */
+export const V2_VERSIONS = ['2.0.0', '2.1.0', '2.2.0'] as const;
 
-const BUILD_DIR = path.join(REPO, 'build', 'k6-standin');
+// K6_STANDIN_BUNDLE_DIR runs the tests against bundles built elsewhere (and builds nothing), e.g.
+// from a deliberately broken copy of the stand-in, without touching the shared build/.
+const PREBUILT = process.env['K6_STANDIN_BUNDLE_DIR'];
+const BUILD_DIR = PREBUILT ?? path.join(REPO, 'build', 'k6-standin');
 const STAMP = path.join(BUILD_DIR, '.stamp');
 const LOCK = path.join(REPO, 'build', 'k6-standin.lock');
 
@@ -80,7 +87,7 @@ export function ensureBuilt(): Promise<void> {
   return building;
 }
 
-beforeAll(() => ensureBuilt(), 120_000);
+beforeAll(() => (PREBUILT === undefined ? ensureBuilt() : undefined), 120_000);
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -149,7 +156,21 @@ function spawnOptions(options: K6Options) {
 
 /** Runs the stand-in to completion. */
 export async function k6(version: Version, args: readonly string[], options: K6Options = {}): Promise<K6Result> {
-  const result = await execa(process.execPath, [bundlePath(version), ...args], {
+  return k6Under([], version, args, options);
+}
+
+/**
+ * Runs the stand-in to completion behind a launcher, e.g. `unshare --mount sh -c '...; exec
+ * "$@"' sh`: the launcher's words come first, then node, the bundle and `args`.
+ */
+export async function k6Under(
+  launcher: readonly string[],
+  version: Version,
+  args: readonly string[],
+  options: K6Options = {},
+): Promise<K6Result> {
+  const command = [...launcher, process.execPath, bundlePath(version), ...args];
+  const result = await execa(command[0] ?? '', command.slice(1), {
     ...spawnOptions(options),
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   });
@@ -252,8 +273,52 @@ export function standardCloud(extra: MockCloudOptions = {}): Promise<MockCloud> 
 
 /**
  * The command that saves TOKEN on each version without prompting: `login cloud -t` on 1.8.1
- * (no network), `cloud login -t --stack` on 2.2.0 (needs the mock's env).
+ * (no network), `cloud login -t --stack` on 2.x (needs the mock's env).
  */
 export function saveTokenArgs(version: Version, token = TOKEN): string[] {
   return version === '1.8.1' ? ['login', 'cloud', '-t', token] : ['cloud', 'login', '-t', token, '--stack', STACK.slug];
+}
+
+export interface ScriptedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface ScriptedServer {
+  readonly url: string;
+  readonly requests: ScriptedRequest[];
+}
+
+/**
+ * A one-off HTTP server on 127.0.0.1 whose every answer the test writes, for what the mock
+ * cloud does not do (an `is_valid: false` answer, an answer held back until the test says so).
+ */
+export async function scriptedServer(
+  answer: (request: ScriptedRequest) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown },
+): Promise<ScriptedServer> {
+  const requests: ScriptedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(request);
+      void Promise.resolve(answer(request)).then(({ status, body }) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests };
 }
