@@ -305,6 +305,17 @@ describe('k6 cloud login, all versions', () => {
     expect(result.exitCode).toBe(255);
   });
 
+  it.each(VERSIONS)('D6: %s talks to the v6 host named by `hostv6` in the file, and keeps it', async (version) => {
+    const home = tempDir();
+    const cloud = await standardCloud();
+    writeJson(configOf(home), { collectors: { cloud: { hostv6: cloud.url } } });
+    // No K6_CLOUD_HOST_V6: without the file's hostv6 the login would go to api.k6.io.
+    const result = await k6(version, ['cloud', 'login', '-t', TOKEN, '--stack', STACK.slug], { home });
+    expect(result.exitCode).toBe(0);
+    expect(cloud.requests.map((r) => r.path)).toEqual(['/cloud/v6/auth']);
+    expect(cloudCollector(configOf(home))).toMatchObject({ hostv6: cloud.url, stackID: STACK.stackId });
+  });
+
   it.each(VERSIONS)('%s turns a 401 into a failed login and leaves the file untouched', async (version) => {
     const home = tempDir();
     writeJson(configOf(home), { collectors: { cloud: { token: 'previous' } } });
