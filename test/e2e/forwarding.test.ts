@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { type ContainerSpec, imageFor, outcomeOf, plainImageFor, removeContainer, runOnce, startRunning } from './support/containers.ts';
+import { type ContainerSpec, imageFor, outcomeOf, plainImageFor, removeContainer, requireStandIn, runOnce, startRunning } from './support/containers.ts';
 import { IMAGE_UID, dockerRunInteractive, listDir, scriptsDir, show, wrapperLines } from './support/observe.ts';
 import { Resources } from './support/resources.ts';
 
@@ -20,8 +20,8 @@ beforeAll(() => {
     'thresholds.js': '// standin: thresholds=fail\nexport default function () {}\n',
     'throw.js': '// standin: throw\nexport default function () {}\n',
     'exit110.js': '// standin: exit=110\nexport default function () {}\n',
-    // A 2 s teardown after the first signal: a second, duplicated signal in that window would
-    // make k6 abort at once without its summary, which the signal tests below would see.
+    // A 2 s teardown after the first signal: a second signal that arrives in that window makes k6
+    // abort at once without its summary, which the signal tests below would see.
     'long.js': '// standin: duration=60s\n// standin: teardown=2s\nexport default function () {}\n',
   });
 });
@@ -94,7 +94,8 @@ describe('arguments', () => {
     expect(wrapperLines(wrapped.stderr)).toEqual([]);
   });
 
-  it('run - reads the script from stdin (docker run -i)', async () => {
+  it('run - reads the script from stdin (docker run -i)', async (context) => {
+    requireStandIn(context, 'the script proves it was read by a `// standin:` directive');
     const config = configMount();
     const outcome = await dockerRunInteractive(['-v', `${config.source}:/config`, IMAGE, 'run', '-'], {
       // The directive can only take effect if k6 read this very text from its stdin.
@@ -108,22 +109,24 @@ describe('arguments', () => {
 });
 
 describe('exit codes', () => {
-  it.each([
+  it.for([
     ['ok.js', 0],
     ['thresholds.js', 99],
     ['throw.js', 107],
     ['exit110.js', 110],
-  ])('run %s exits %i', async (script, code) => {
+  ] as const)('run %s exits %i', async ([script, code], context) => {
+    if (script !== 'ok.js') requireStandIn(context, 'the exit code is chosen by a `// standin:` directive');
     const outcome = await container({ command: ['run', `/scripts/${script}`] });
     expect(outcome.exitCode, show(outcome)).toBe(code);
   });
 
   // With K6_PERSIST_HANDOVER=spawn the wrapper stays k6's parent (PID 1), so the code and the
   // signal go through the wrapper's own code instead of execve.
-  it.each([
+  it.for([
     ['thresholds.js', 99],
     ['throw.js', 107],
-  ])('run %s exits %i with the wrapper as parent (K6_PERSIST_HANDOVER=spawn)', async (script, code) => {
+  ] as const)('run %s exits %i with the wrapper as parent (K6_PERSIST_HANDOVER=spawn)', async ([script, code], context) => {
+    requireStandIn(context, 'the exit code is chosen by a `// standin:` directive');
     const outcome = await container({ command: ['run', `/scripts/${script}`], env: { K6_PERSIST_HANDOVER: 'spawn' } });
     expect(outcome.exitCode, show(outcome)).toBe(code);
   });
@@ -164,21 +167,27 @@ describe('exit codes', () => {
     }
   }
 
-  it.each([
+  // Delivery, seen from k6: one signal gives a graceful abort. This cannot see the wrapper
+  // forwarding a signal twice (two kill() calls in a row merge into one pending delivery); that
+  // is counted at the wrapper by test/process/wrapper.test.ts ("signals reach k6 exactly once").
+  // What it shows: k6 got the signal, and no second one arrived after k6 had handled the first.
+  it.for([
     ['SIGTERM', 'auto', 'terminated'],
     ['SIGINT', 'auto', 'interrupt'],
     ['SIGTERM', 'spawn', 'terminated'],
-  ])('a %s to the container aborts the run gracefully: summary, exit 105 (handover %s)', async (signal, handover, goName) => {
+  ] as const)('a %s to the container aborts the run gracefully: summary, exit 105 (handover %s)', async ([signal, handover, goName], context) => {
+    requireStandIn(context, 'the run and its teardown window are set by `// standin:` directives');
     const outcome = await signalRun(handover, [signal]);
     expect(outcome.exitCode, show(outcome)).toBe(105);
     expect(outcome.stderr).toContain(`test run was aborted because k6 received a '${goName}' signal`);
-    // The summary is printed only on a graceful abort: k6 got the signal exactly once (a
-    // second one, e.g. forwarded twice, would make it exit at once without the summary).
+    // The summary is printed only on a graceful abort: no second signal reached k6 during its
+    // teardown (one arriving later than the first was handled would end it without the summary).
     expect(outcome.stdout).toContain('TOTAL RESULTS');
     expect(outcome.stderr).not.toContain('Aborting k6 in response to signal');
   });
 
-  it('control: two signals within the teardown window do end k6 at once, without its summary', async () => {
+  it('control: two signals within the teardown window do end k6 at once, without its summary', async (context) => {
+    requireStandIn(context, 'the run and its teardown window are set by `// standin:` directives');
     const outcome = await signalRun('spawn', ['SIGTERM', 'SIGTERM']);
     expect(outcome.exitCode, show(outcome)).toBe(105);
     expect(outcome.stderr).toContain('Aborting k6 in response to signal');

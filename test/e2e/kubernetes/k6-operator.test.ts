@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initializerScript, runnerCommand } from '../../unit/examples/k6-operator.ts';
 import { type E2eCloud, makeToken, startCloud } from '../support/cloud.ts';
-import { K6_VERSIONS, imageFor, outcomeOf, removeContainer, runOnce, startRunning } from '../support/containers.ts';
+import { K6_VERSIONS, imageFor, outcomeOf, removeContainer, requireStandIn, runOnce, startRunning } from '../support/containers.ts';
 import { dockerStop, removeDir, scriptsDir, secretVolumeDir, standinScript } from './support.ts';
 
 const TOKEN = makeToken('operator');
@@ -58,7 +58,8 @@ describe.each(K6_VERSIONS)('k6 %s under the k6-operator', (version) => {
     expect(result.stdout).not.toContain('level=error');
   });
 
-  test('initializer: a broken script fails the Job the way the operator detects it (a level=error line)', async () => {
+  test('initializer: a broken script fails the Job the way the operator detects it (a level=error line)', async (context) => {
+    requireStandIn(context, 'the script is broken by a `// standin:` directive');
     const result = await runOnce({
       image: imageFor(version),
       entrypoint: ['sh', '-c', initializerScript('/test/broken.js')],
@@ -119,11 +120,14 @@ describe('k6 2.2.0 runner with the config Secret of the TestRun example', () => 
     expect(created.map((r) => [r.authorization, r.stackId])).toEqual([[`Token ${TOKEN}`, String(STACK.stackId)]]);
   });
 
-  test('a paused runner whose pod is deleted stops on the one SIGTERM with its summary: exit 105', async () => {
+  test('a paused runner whose pod is deleted stops on SIGTERM with its summary: exit 105', async (context) => {
+    requireStandIn(context, 'the run and its teardown window are set by `// standin:` directives');
     // The stand-in does not hold a --paused run (it has no REST API to resume it; see
     // test/k6-standin/run.ts): the run starts at once. What is observed honestly here: the
     // operator's flags pass through the wrapper, and a pod deletion (SIGTERM, then SIGKILL
-    // after the grace period) ends the runner as k6 ends any run.
+    // after the grace period) ends the runner as k6 ends any run. The summary shows that no
+    // second signal reached k6 during its teardown; a signal forwarded twice in a row would merge
+    // into one delivery, so that is counted at the wrapper (test/process/wrapper.test.ts).
     const started = await startRunning(
       {
         image: imageFor('2.2.0'),

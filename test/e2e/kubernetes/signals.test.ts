@@ -2,11 +2,14 @@
 //
 // k6 aborts a run gracefully on its FIRST SIGINT/SIGTERM (teardown, summary, exit 105) and
 // hard-stops on a SECOND one ("Aborting k6 in response to signal", no summary). Each test script
-// gives k6 a teardown window (`standin: teardown=`), during which a duplicated signal would turn
-// into that hard stop: a summary with exit 105 and no "Aborting" line shows that exactly one
-// signal reached k6. The control cases deliver two on purpose, to show the difference is seen.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ContainerSpec, imageFor, noCloudFlags, outcomeOf, plainImageFor, removeContainer, runOnce, startRunning } from '../support/containers.ts';
+// gives k6 a teardown window (`standin: teardown=`): a summary with exit 105 and no "Aborting"
+// line shows that k6 handled one signal and no second one reached it during that window. The
+// control cases deliver two, 500 ms apart, to show that difference is seen. What these cannot
+// see is a signal forwarded twice in a row by the wrapper: the kernel merges the second into the
+// first while it is pending. That is counted at the wrapper itself, by its kill() calls, in
+// test/process/wrapper.test.ts ("signals reach k6 exactly once").
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { type ContainerSpec, imageFor, noCloudFlags, outcomeOf, plainImageFor, removeContainer, requireStandIn, runOnce, startRunning } from '../support/containers.ts';
 import { STANDIN_K6_PROCESS, docker, dockerStop, pidsIn, removeDir, runInTerminal, scriptsDir, standinScript } from './support.ts';
 
 const IMAGE = imageFor('2.2.0');
@@ -46,14 +49,17 @@ async function startRun(script: string, spec: Partial<ContainerSpec> = {}): Prom
   return started.getId();
 }
 
+const TEARDOWN_BY_DIRECTIVE = 'the run and its teardown window are set by `// standin:` directives';
+
 describe('docker stop -t 30 (a pod deleted or evicted: SIGTERM, SIGKILL after the grace period)', () => {
+  beforeEach((context) => requireStandIn(context, TEARDOWN_BY_DIRECTIVE));
   const modes: Array<[string, Partial<ContainerSpec>]> = [
     ['k6 as the main process (the wrapper hands over with execve)', {}],
     ['the wrapper as parent (K6_PERSIST_HANDOVER=spawn) forwarding the signal', { env: { K6_PERSIST_HANDOVER: 'spawn' } }],
     ['under an init process (docker run --init)', { init: true }],
   ];
 
-  test.each(modes)('%s: k6 gets one SIGTERM, prints its summary and exits 105, not 137', async (_label, spec) => {
+  test.each(modes)('%s: k6 handles one SIGTERM, prints its summary and exits 105, not 137', async (_label, spec) => {
     const id = await startRun('long.js', spec);
     try {
       const elapsed = await dockerStop(id, 30);
@@ -83,6 +89,7 @@ describe('docker stop -t 30 (a pod deleted or evicted: SIGTERM, SIGKILL after th
 });
 
 describe('Ctrl-C in `docker run -it` on a real terminal', () => {
+  beforeEach((context) => requireStandIn(context, TEARDOWN_BY_DIRECTIVE));
   const runTyping = (dockerFlags: string[], times: number) =>
     runInTerminal({
       command: ['docker', 'run', '-it', '--rm', '--network', 'host', ...noCloudFlags(), ...dockerFlags, '-v', `${scripts}:/scripts:ro`, IMAGE, 'run', '/scripts/long.js'],
@@ -99,7 +106,7 @@ describe('Ctrl-C in `docker run -it` on a real terminal', () => {
     ['with --init and the wrapper as parent', ['--init', '-e', 'K6_PERSIST_HANDOVER=spawn']],
   ];
 
-  test.each(modes)('%s: exactly one SIGINT reaches k6, which prints its summary and exits 105', async (_label, flags) => {
+  test.each(modes)('%s: k6 handles one SIGINT and no second one arrives: summary, exit 105', async (_label, flags) => {
     const run = await runTyping(flags, 1);
     expect(run.typed).toBe(1);
     expect(run.exitCode, run.screen).toBe(105);
@@ -118,6 +125,7 @@ describe('Ctrl-C in `docker run -it` on a real terminal', () => {
 });
 
 describe('k6 killed by a signal: the container exits 128+n', () => {
+  beforeEach((context) => requireStandIn(context, "it finds k6 by the stand-in's process and runs a script made long by a directive"));
   test.each([
     ['SIGKILL', 'KILL', 137],
     ['SIGUSR2', 'USR2', 140],
@@ -158,11 +166,12 @@ describe('k6 killed by a signal: the container exits 128+n', () => {
 
 describe('the exit codes a podFailurePolicy acts on come through unchanged', () => {
   // The Job examples' shape: `command: [k6, run, ...]` (entrypoint override) as in env-token-job.yaml.
-  test.each([
+  test.for([
     ['crossed thresholds', 99, 'thresholds.js', false],
     ['a script exception', 107, 'throws.js', false],
     ['an unusable config.json on the config volume (the wrapper refuses before k6 starts)', 104, 'thresholds.js', true],
-  ] as const)('%s: exit %i', async (_label, code, script, withBrokenConfig) => {
+  ] as const)('%s: exit %i', async ([_label, code, script, withBrokenConfig], context) => {
+    if (!withBrokenConfig) requireStandIn(context, 'the outcome of the run is chosen by a `// standin:` directive');
     const mounts = withBrokenConfig ? [{ source: brokenConfig, target: '/config', mode: 'ro' as const }] : [];
     const result = await runOnce({ image: IMAGE, entrypoint: ['k6', 'run', `/scripts/${script}`], mounts: [scriptsMount(), ...mounts] });
     expect(result.exitCode, result.stderr).toBe(code);

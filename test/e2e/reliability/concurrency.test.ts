@@ -1,8 +1,13 @@
 // Concurrency in real containers (issue 5): 8 containers log in with 8 different tokens (and
 // stacks) against one named volume at the same moment, while 2 more containers keep reading the
 // file. Every read is a JSON object; the file ends holding one login's token with that login's
-// stack, every other key kept; no temp or lock file is left. Host-level variant with 12 logins
-// and no-lost-update keys: test/process/reliability/concurrency.test.ts.
+// stack, every other key kept; no temp or lock file is left.
+//
+// No lost update: every login also sets a key only it sets (collectors.cloud["note-<i>"], added
+// by a k6 in front of the real one, NOTE_ADDING_SHIM). The credential keys are the same for every
+// login, so one login overwriting another's would be invisible there; a merge that starts from a
+// file read before another login saved, or that is not serialised by the lock, drops that
+// login's note. Host-level variant with 12 logins: test/process/reliability/concurrency.test.ts.
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +15,7 @@ import { IMAGE_UID, cloudOf, jsonOf, listDir, seedVolume, show, tokenLeaks, view
 import { type E2eCloud, makeToken, startCloud } from '../support/cloud.ts';
 import { imageFor, runOnce } from '../support/containers.ts';
 import { Resources } from '../support/resources.ts';
-import { IMAGE_NODE, afterBarrier, readerScript, readerSummary, release, waitForReady, wrapperLines } from './support.ts';
+import { IMAGE_NODE, NOTE_ADDING_SHIM, afterBarrier, readerScript, readerSummary, release, waitForReady, wrapperLines } from './support.ts';
 
 const LOGINS = 8;
 const READERS = 2;
@@ -43,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('concurrent logins on one named volume (containers)', () => {
-  it(`${LOGINS} logins at the same moment, ${READERS} readers all along: valid reads, one login whole, other keys kept, nothing left`, async () => {
+  it(`${LOGINS} logins at the same moment, ${READERS} readers all along: valid reads, one login whole, no login's change lost, other keys kept, nothing left`, async () => {
     const volume = await res.volume('k6p-rel-conc');
     const dir = await volumeDir(volume);
     await seedVolume(volume, 'config.json', JSON.stringify(INITIAL, null, 2));
@@ -64,8 +69,8 @@ describe('concurrent logins on one named volume (containers)', () => {
         {
           image: imageFor('2.2.0'),
           entrypoint: ['sh', '-c'],
-          command: [afterBarrier(`login-${i}`, `exec k6 cloud login --token ${login.token} --stack ${login.slug}`)],
-          env: cloud.env,
+          command: [`${NOTE_ADDING_SHIM}\n${afterBarrier(`login-${i}`, `exec k6 cloud login --token ${login.token} --stack ${login.slug}`)}`],
+          env: { ...cloud.env, K6_PERSIST_K6_BIN: '/tmp/k6-note', NOTE_KEY: `note-${i}`, NOTE_VALUE: `login ${i}` },
           mounts,
         },
         180_000,
@@ -107,6 +112,9 @@ describe('concurrent logins on one named volume (containers)', () => {
       stackURL: `https://${winner!.slug}.grafana.net`,
       defaultProjectID: winner!.projectId,
     });
+    // No login's change was lost: each one's own key is there.
+    const notes = Object.fromEntries(Object.entries(saved).filter(([key]) => key.startsWith('note-')));
+    expect(notes).toEqual(Object.fromEntries(logins.map((_, i) => [`note-${i}`, `login ${i}`])));
     expect(config['keep']).toBe('me');
     expect((config['collectors'] as Record<string, unknown>)['influxdb']).toEqual(INITIAL.collectors.influxdb);
     expect(saved['note']).toBe('unknown cloud key');

@@ -109,7 +109,14 @@ export function readerSummary(outcome: Outcome): ReaderSummary {
   return JSON.parse(line) as ReaderSummary;
 }
 
-/** Shell for a recording k6 in front of the real one: argv, whether it got a token by env, the staging copy's modes. */
+/** Where the recording k6 writes what it saw: a host directory mounted here (see RECORDING_SHIM). */
+export const RECORD_DIR = '/record';
+
+/**
+ * Shell for a recording k6 in front of the real one: argv, whether it got a token by env, the
+ * staging copy's modes. The record goes to RECORD_DIR/k6-shim.log, a host directory, not to the
+ * container's output: argv holds the token as typed, and the output is scanned for leaks whole.
+ */
 export const RECORDING_SHIM = [
   "cat > /tmp/k6-shim <<'EOF'",
   '#!/bin/sh',
@@ -121,10 +128,31 @@ export const RECORDING_SHIM = [
   "    echo \"STAGING_DIR $(stat -c '%a %u' \"$(dirname \"$K6_CONFIG\")\") $(dirname \"$K6_CONFIG\")\"",
   "    echo \"STAGING_FILE $(stat -c '%a %u' \"$K6_CONFIG\")\"",
   '  fi',
-  '} >> /tmp/k6-shim.log',
+  `} >> ${RECORD_DIR}/k6-shim.log`,
   `exec ${REAL_K6} "$@"`,
   'EOF',
   'chmod 755 /tmp/k6-shim',
+].join('\n');
+
+/**
+ * Shell for a k6 in front of the real one that, after a successful login, adds
+ * `collectors.cloud[KEY] = VALUE` (NOTE_KEY, NOTE_VALUE in its environment) to the staging copy k6
+ * wrote, as if k6 itself had set a key of its own. Each login then changes a key no other login
+ * touches: a merge that loses another login's update loses that key.
+ */
+export const NOTE_ADDING_SHIM = [
+  "cat > /tmp/k6-note <<'EOF'",
+  '#!/bin/sh',
+  `${REAL_K6} "$@" || exit $?`,
+  `exec ${IMAGE_NODE} -e '
+const fs = require("node:fs");
+const path = process.env.K6_CONFIG;
+const config = JSON.parse(fs.readFileSync(path, "utf8"));
+config.collectors.cloud[process.env.NOTE_KEY] = process.env.NOTE_VALUE;
+fs.writeFileSync(path, JSON.stringify(config));
+'`,
+  'EOF',
+  'chmod 755 /tmp/k6-note',
 ].join('\n');
 
 export function exists(path: string): boolean {
