@@ -1,7 +1,7 @@
 // Where the login can live besides a named volume at /config: a host directory owned by the
 // user (with and without --user), a single config.json file, k6's own default directory, and a
 // file the user names with -c / K6_CONFIG. Each case is checked from the host side.
-import { chownSync, statSync } from 'node:fs';
+import { chownSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ContainerSpec, imageFor, runOnce } from './support/containers.ts';
@@ -273,5 +273,33 @@ describe('the fix each refusal names works for its mount', () => {
     expect(viewFile(path)?.mode.toString(8)).toBe('600');
     expect(wrapperLines(login.stderr).join('\n')).not.toContain('warning');
   });
-});
 
+  it('a Secret mounted without fsGroup (files root:root 0440): the group to add, never "delete the file"; with it, the run works', async () => {
+    // Laid out as kubelet writes a Secret volume: config.json -> ..data/config.json.
+    const dir = res.dir(0, 0, 0o755);
+    const payload = join(dir, '..2026_01_01_00_00_00.1');
+    mkdirSync(payload, { mode: 0o755 });
+    hostFile(join(payload, 'config.json'), `${JSON.stringify({ collectors: { cloud: { token: TOKEN, stackID: STACK_ID, defaultProjectID: PROJECT_ID } } })}\n`, 0, 0, 0o440);
+    symlinkSync('..2026_01_01_00_00_00.1', join(dir, '..data'));
+    symlinkSync('..data/config.json', join(dir, 'config.json'));
+    const mounts = [{ source: dir, target: '/config', mode: 'ro' as const }, scriptMount()];
+
+    const inDocker = await container({ mounts, command: ['cloud', 'run', '/scripts/test.js'] });
+    expect(inDocker.exitCode, show(inDocker)).toBe(104);
+    const dockerSaid = wrapperLines(inDocker.stderr).join('\n');
+    expect(dockerSaid).toContain('`docker run --group-add 0 ...`');
+    expect(dockerSaid).not.toMatch(/delete|log in again/);
+
+    const inPod = await container({ mounts, env: { KUBERNETES_SERVICE_HOST: '127.0.0.1' }, command: ['cloud', 'run', '/scripts/test.js'] });
+    expect(inPod.exitCode, show(inPod)).toBe(104);
+    const podSaid = wrapperLines(inPod.stderr).join('\n');
+    expect(podSaid).toContain("securityContext.fsGroup` (kubelet then gives the Secret's files that group)");
+    expect(podSaid).toContain('`runAsGroup: 0`');
+    expect(podSaid).not.toMatch(/delete|log in again|docker run/);
+
+    cloud.clear();
+    const withGroup = await container({ mounts, user: `${IMAGE_UID}:0`, command: ['cloud', 'run', '/scripts/test.js'] });
+    expect(withGroup.exitCode, show(withGroup)).toBe(0);
+    expect(cloud.requestsTo('POST /cloud/v6/validate_options').map((r) => r.authorization)).toEqual([`Bearer ${TOKEN}`]);
+  });
+});
