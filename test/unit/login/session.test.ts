@@ -36,7 +36,8 @@ function setup(existing?: string) {
   const place: Situation = { path, source: 'K6_PERSIST_DIR', uid: 12345, gid: 12345, groups: [], runtime: 'docker' };
   const plan: LoginPlan = { place, configFlag: undefined, initialText: existing ?? '{}\n', reset: false, inPlace: false, writable: true, saves: true, pauseAt: undefined };
   const said: string[] = [];
-  const log: Logger = { notice: (text) => said.push(text), error: (text) => said.push(text), debug: () => undefined };
+  const debug: string[] = [];
+  const log: Logger = { notice: (text) => said.push(text), error: (text) => said.push(text), debug: (text) => debug.push(text) };
   const ran = join(dir, 'k6-ran');
   const k6 = (env: Record<string, string> = {}) => ({
     file: FAKE_K6,
@@ -44,7 +45,7 @@ function setup(existing?: string) {
     args: ['cloud', 'login', '--token', TOKEN],
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', FAKE_RAN: ran, FAKE_TOKEN: TOKEN, ...env },
   });
-  return { path, plan, said, log, ran, k6 };
+  return { path, plan, said, debug, log, ran, k6 };
 }
 
 describe('runLogin', () => {
@@ -60,6 +61,13 @@ describe('runLogin', () => {
     const t = setup('{}\n');
     expect(await runLogin(t.plan, t.k6(), t.log)).toBe(0);
     expect(t.said).toEqual([expect.stringMatching(/^k6 Cloud login saved to .*: token tok_\*+abcd, stack 4242\.$/)]);
+    expect(t.debug).toContain(`saved ${t.path} by rename`);
+  });
+
+  it('a file rewritten in place is said so in plain words', async () => {
+    const t = setup('{}\n');
+    expect(await runLogin({ ...t.plan, inPlace: true }, t.k6(), t.log)).toBe(0);
+    expect(t.debug).toContain(`saved ${t.path} by in-place rewrite`);
   });
 
   it('a lock another login holds for too long stops the login before k6 runs: no "Logged in successfully" first', async () => {
