@@ -2,7 +2,8 @@
 # Everything the image tests need, in one call:
 #   1. the Docker engine (scripts/docker-engine.sh; returns at once when it already runs),
 #   2. the k6 test doubles (node_modules/.bin/node scripts/build-standin.ts, when it exists),
-#   3. the stand-in base images (scripts/standin-images.sh),
+#   3. the stand-in base images (scripts/standin-images.sh), after the bake plan is made and the
+#      images its tags and bases point to are recorded,
 #   4. the test images k6-persist:test-<version> for each k6 in TEST_K6_VERSIONS (default 1.8.1
 #      2.0.0 2.1.0 2.2.0; docker buildx bake --load test),
 #   5. removal of the images this run replaced, and only those (scripts/replaced-images.sh).
@@ -58,13 +59,6 @@ else
   log "scripts/build-standin.ts does not exist yet: using K6_PERSIST_STANDIN_K6_DIR=${K6_PERSIST_STANDIN_K6_DIR:-<unset>}"
 fi
 
-# The stand-in bases and the test images cover the same k6 versions.
-if [ -n "${TEST_K6_VERSIONS:-}" ]; then
-  export K6_PERSIST_STANDIN_K6_VERSIONS=${K6_PERSIST_STANDIN_K6_VERSIONS:-$TEST_K6_VERSIONS}
-fi
-bash scripts/standin-images.sh
-step_done "stand-in base images"
-
 # The CA bundle: npm's configured cafile if it has one, else the system bundle.
 ca=${K6_PERSIST_CA_BUNDLE:-}
 if [ -z "$ca" ]; then
@@ -102,10 +96,19 @@ node -e '
 ' "$work/plan.json" >"$work/network-host.compose.yaml"
 step_done "bake plan"
 
-# What the tags point to before the build: afterwards, exactly these images may have become
-# untagged by this run.
+# What the tags this run may move point to before it starts (the targets' tags and the base
+# images they name, i.e. the stand-in bases rebuilt next): afterwards, exactly these images may
+# have become untagged by this run.
 mapfile -t plan_tags < <(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const tag of t.tags ?? []) console.log(tag);' "$work/plan.json")
-bash scripts/replaced-images.sh record "$work/before.txt" "${plan_tags[@]}"
+mapfile -t base_images < <(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const k of ["K6_IMAGE", "NODE_IMAGE"]) if (t.args?.[k]) console.log(t.args[k]);' "$work/plan.json" | sort -u)
+bash scripts/replaced-images.sh record "$work/before.txt" "${plan_tags[@]}" "${base_images[@]}"
+
+# The stand-in bases and the test images cover the same k6 versions.
+if [ -n "${TEST_K6_VERSIONS:-}" ]; then
+  export K6_PERSIST_STANDIN_K6_VERSIONS=${K6_PERSIST_STANDIN_K6_VERSIONS:-$TEST_K6_VERSIONS}
+fi
+bash scripts/standin-images.sh
+step_done "stand-in base images"
 
 log "docker buildx bake --load ${targets[*]}"
 docker buildx bake \
@@ -122,9 +125,10 @@ done
 
 step_done "image check"
 
-# A rebuild leaves the images the tags pointed to before untagged: remove those (the stand-in
-# bases replace their own old images in scripts/standin-images.sh). Other dangling images, even
-# with this project's labels, may be someone else's build on the same engine and stay.
+# A rebuild leaves the images the tags pointed to before untagged: remove those (also the old
+# stand-in bases that scripts/standin-images.sh could not remove while a container used them).
+# Other dangling images, even with this project's labels, may be someone else's build on the
+# same engine and stay.
 bash scripts/replaced-images.sh remove "$work/before.txt"
 step_done "replaced images removed"
 log "timings:"

@@ -90,7 +90,7 @@ describe('scripts/replaced-images.sh', () => {
     await execa('docker', ['image', 'rm', alias], { reject: false });
   });
 
-  it('is what scripts/build-images.sh cleans up with: record before the bake, remove after, no prune', () => {
+  it('is what scripts/build-images.sh cleans up with: record before the stand-in bases and the bake, remove after, no prune', () => {
     const text = fs.readFileSync(path.join(root, 'scripts', 'build-images.sh'), 'utf8');
     const code = text
       .split('\n')
@@ -98,10 +98,12 @@ describe('scripts/replaced-images.sh', () => {
       .join('\n');
     expect(code).not.toMatch(/docker\s+(image\s+|system\s+)?prune/);
     const recordAt = code.indexOf('replaced-images.sh record');
+    const basesAt = code.indexOf('bash scripts/standin-images.sh');
     const bakeAt = code.indexOf('docker buildx bake \\');
     const removeAt = code.indexOf('replaced-images.sh remove');
     expect(recordAt).toBeGreaterThan(0);
-    expect(bakeAt).toBeGreaterThan(recordAt);
+    expect(basesAt).toBeGreaterThan(recordAt);
+    expect(bakeAt).toBeGreaterThan(basesAt);
     expect(removeAt).toBeGreaterThan(bakeAt);
   });
 });
