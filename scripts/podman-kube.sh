@@ -10,7 +10,7 @@
 #                                               everything under the root, drop the container store
 #   bash scripts/podman-kube.sh build           only build (or find) the cached chroot; prints it
 #
-# The chroot (debootstrap --variant=minbase trixie, then podman, runc and catatonit; about 2
+# The chroot (debootstrap --variant=minbase trixie, then podman, runc and catatonit; about 5
 # minutes, 300 MB) is cached in $K6_PERSIST_CACHE_DIR (default /var/cache/k6-persist) under a key
 # made from the hash of the script's build steps: changing them builds a new one and removes the old.
 # Nothing inside the cached tree changes while it is mounted: /run, /tmp and Podman's store
@@ -84,7 +84,7 @@ build() {
   # Whatever happens, nothing stays mounted and no half-built tree is left.
   trap 'unmount_all "$work/root" || true; rm -rf "$work"' EXIT
   mkdir -p "$work"
-  log "debootstrap trixie (about a minute)"
+  log "debootstrap trixie (a few minutes)"
   debootstrap --variant=minbase trixie "$work/root" "$(mirror)" >"$work/debootstrap.log" 2>&1 ||
     { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
   # No service may start inside the chroot while packages are installed.
@@ -143,7 +143,8 @@ down() {
 up() {
   build
   down
-  trap 'down' ERR
+  # A failure (also die's exit) leaves nothing mounted.
+  trap 'down' EXIT
   mkdir -p "$store"
   mount_system "$root"
   mount --bind "$store" "$root/var/lib/containers"
@@ -153,7 +154,7 @@ up() {
     docker save "$image" | in_chroot podman load -q >/dev/null
     [ "$(in_chroot podman image inspect --format '{{.Id}}' "$image")" = "${id#sha256:}" ] || die "$image did not arrive in the chroot's Podman"
   done
-  trap - ERR
+  trap - EXIT
   printf '%s\n' "$root"
 }
 

@@ -113,7 +113,10 @@ describe('podman kube play (Podman 5.4) runs the example Jobs', () => {
       await kube.play(kube.write('secret-config-job.yaml', docs), [configmap]);
       const run = await kube.jobOutcome(jobNamed(docs));
       expect(run.exitCode, show(run)).toBe(104);
-      expect(wrapperLines(run.stderr).join('\n')).toMatch(/k6-persist: error: the k6 config file \/config\/config\.json/);
+      // The advice names the group the Secret's files have here (what supplementalGroups [0] gives).
+      const advice = wrapperLines(run.stderr).join('\n');
+      expect(advice).toMatch(/k6-persist: error: the k6 config file \/config\/config\.json cannot be read \(EACCES\)/);
+      expect(advice).toContain('Group 0 may read the file (mode 0440)');
       expect(cloud.requests()).toEqual([]);
       const file = viewFile(join(await kube.volumeDir('k6-cloud-config'), 'config.json'));
       expect([file?.stat.uid, file?.stat.gid, file?.mode]).toEqual([0, 0, 0o440]);
