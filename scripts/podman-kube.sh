@@ -11,7 +11,7 @@
 #   bash scripts/podman-kube.sh build           only build (or find) the cached chroot; prints it
 #
 # The chroot (debootstrap --variant=minbase trixie, then podman, runc and catatonit; about 5
-# minutes, 300 MB) is cached in $K6_PERSIST_CACHE_DIR (default /var/cache/k6-persist) under a key
+# minutes, 380 MB) is cached in $K6_PERSIST_CACHE_DIR (default /var/cache/k6-persist) under a key
 # made from the hash of the script's build steps: changing them builds a new one and removes the old.
 # Nothing inside the cached tree changes while it is mounted: /run, /tmp and Podman's store
 # (/var/lib/containers) are a tmpfs or a scratch directory that `down` throws away, so each `up`
