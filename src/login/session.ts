@@ -1,7 +1,7 @@
 // A k6 login run against the staging copy, then only what k6 changed under collectors.cloud is
 // merged into the persistent file. A failed login leaves the persistent file untouched.
 import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { replaceConfigPath } from '../args/analyse.ts';
 import { parseConfigText, serializeConfig } from '../config/document.ts';
 import { readConfigFile } from '../config/read.ts';
@@ -47,7 +47,12 @@ export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger, tim
   if (plan.writable) removeAbandonedStaging(dirname(plan.place.path)).forEach((name) => log.debug(`removed an abandoned staging copy: ${name}`));
   try {
     const args = plan.configFlag ? replaceConfigPath(k6.args, plan.configFlag, staging.configPath) : k6.args;
-    const outcome = await runChild({ ...k6, args, env: { ...k6.env, K6_CONFIG: staging.configPath } });
+    // k6 1.x's `login cloud` also copies a pre-v0.58 file to k6's DEFAULT path on every run, in
+    // place, whatever -c says; with the volume at ~/.config that path is on the volume. A config
+    // home inside the staging directory keeps that write private too: the login already starts
+    // from the old file's content, and only the merge below ever writes to the volume.
+    const env = { ...k6.env, K6_CONFIG: staging.configPath, XDG_CONFIG_HOME: join(staging.dir, 'config-home') };
+    const outcome = await runChild({ ...k6, args, env });
     if (outcome.exitCode !== 0) {
       log.debug(`k6 exited ${outcome.exitCode}: the persistent config is left as it was`);
       return outcome.exitCode;

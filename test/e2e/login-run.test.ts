@@ -243,6 +243,22 @@ describe('k6 1.8.1', () => {
     ]);
   });
 
+  it('a login cloud that fails on a volume from before v0.58 changes nothing: k6 1.x copies the old file to its default path, and that copy stays private', async () => {
+    const volume = await res.volume();
+    const dir = await volumeDir(volume);
+    chownSync(dir, IMAGE_UID, IMAGE_UID);
+    const legacyDir = join(dir, 'loadimpact', 'k6');
+    mkdirSync(legacyDir, { recursive: true });
+    for (const d of [join(dir, 'loadimpact'), legacyDir]) chownSync(d, IMAGE_UID, IMAGE_UID);
+    hostFile(join(legacyDir, 'config.json'), `${JSON.stringify({ collectors: { cloud: { token: TOKEN_V1 } } })}\n`, IMAGE_UID, IMAGE_UID, 0o644);
+    // No terminal and no --token: k6 migrates first, then its e-mail prompt meets the end of stdin.
+    const login = await runOnce({ image: imageFor('1.8.1'), command: ['login', 'cloud'], env: cloud.env, mounts: [{ source: volume, target: '/home/k6/.config' }] });
+    expect(login.exitCode, show(login)).not.toBe(0);
+    // (The wrapper may have made the k6/ directory its save and lock need; no file is in it.)
+    expect(existsSync(join(dir, 'k6', 'config.json'))).toBe(false);
+    expect(viewFile(join(legacyDir, 'config.json'))?.text).toBe(`${JSON.stringify({ collectors: { cloud: { token: TOKEN_V1 } } })}\n`);
+  });
+
   it('the interactive login on a real terminal (docker run -it): answered at its prompts, the password not echoed, the login kept', async () => {
     const volume = await res.volume();
     const session = await answerInTerminal(
@@ -262,27 +278,22 @@ describe('k6 1.8.1', () => {
     expect(cloudOf(jsonOf(await volumeConfig(volume)))).toMatchObject({ token: TOKEN_FROM_PASSWORD });
   });
 
-  it('the interactive e-mail/password login, typed on stdin (docker run -i), persists; cloud script.js uses it', async () => {
+  it('D11: the interactive e-mail/password login fed through a pipe (docker run -i) fails as in k6, and nothing is saved', async () => {
+    // k6 reads a password from a stdin that is not a terminal through a buffered reader that keeps
+    // the newline (docs/k6-behaviour.md, audit D11): the cloud gets "password\n" and refuses it.
+    // The wrapper passes stdin through untouched, so the user sees k6's own failure; the fix is
+    // `--token` or a real terminal (`-it`, tested above).
     const volume = await res.volume();
     const login = await dockerRunInteractive(
       ['-e', `K6_CLOUD_HOST=${cloud.mock.url}`, '-e', `K6_CLOUD_HOST_V6=${cloud.mock.url}`, '-v', `${volume}:/config`, imageFor('1.8.1'), 'login', 'cloud'],
       { input: `${EMAIL}\n${PASSWORD}\n` },
     );
-    expect(login.exitCode, show(login)).toBe(0);
-    // k6 asked for both fields, and the cloud received exactly what was typed.
+    expect(login.exitCode, show(login)).toBe(255);
     expect(login.stdout).toContain('Email:');
     expect(login.stdout).toContain('Password:');
-    expect(cloud.requestsTo('POST /v1/login').map((r) => [r.body, r.status])).toEqual([[{ email: EMAIL, password: PASSWORD }, 200]]);
-    expect(tokenLeaks(login, [TOKEN_FROM_PASSWORD], { k6PrintsToken: true })).toEqual([]);
-    expect(wrapperLines(login.stderr).join('\n')).not.toContain(PASSWORD);
-
+    expect(cloud.requestsTo('POST /v1/login').map((r) => [r.body, r.status])).toEqual([[{ email: EMAIL, password: `${PASSWORD}\n` }, 401]]);
+    expect(`${login.stdout}${login.stderr}`).not.toContain(PASSWORD);
     const file = await volumeConfig(volume);
-    expect(cloudOf(jsonOf(file))).toMatchObject({ token: TOKEN_FROM_PASSWORD });
-    expect(file?.mode.toString(8)).toBe('600');
-    cloud.clear();
-
-    const outcome = await run('1.8.1', volume, ['cloud', '/scripts/test.js']);
-    expect(outcome.exitCode, show(outcome)).toBe(0);
-    expect(cloud.requestsTo('POST /v1/validate-options').map((r) => r.authorization)).toEqual([`Token ${TOKEN_FROM_PASSWORD}`]);
+    expect(file === undefined || cloudOf(jsonOf(file))['token'] === undefined, file?.text).toBe(true);
   });
 });
