@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local stand-ins for the two base images the Dockerfile builds on, for machines that cannot
-# pull from any container registry (see shared/docs/containers-here.md):
+# pull from any container registry (see docs/containers.md):
 #
 #   k6-persist-standin/node:24       in place of node:24-alpine
 #   k6-persist-standin/k6:<version>  in place of grafana/k6:<version> (1.8.1, 2.0.0, 2.1.0, 2.2.0)

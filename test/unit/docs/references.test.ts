@@ -11,6 +11,8 @@ import { type DocReference, findOutsidePointers, findReferences, pathIndex } fro
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
+/** The scanner and this test hold made-up references on purpose (the self-tests below). */
+const SCANNER_FILES = new Set(['test/unit/docs/references.ts', 'test/unit/docs/references.test.ts']);
 const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO, encoding: 'utf8' })
   .split('\0')
   .filter((file) => file !== '');
@@ -20,6 +22,7 @@ const index = pathIndex(tracked);
 function readTextFiles(): Map<string, string> {
   const texts = new Map<string, string>();
   for (const file of tracked) {
+    if (SCANNER_FILES.has(file)) continue;
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(REPO, file));

@@ -21,8 +21,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The keys of collectors.cloud k6 knows (docs/k6-behaviour.md); it drops every other one. */
-const KNOWN_CLOUD_KEYS = ['token', 'projectID', 'name', 'host', 'timeout', 'stackID', 'stackURL', 'defaultProjectID'];
+/** Keys of collectors.cloud k6 knows and keeps (a subset of docs/k6-behaviour.md, audit D6); it drops every other one. */
+const KNOWN_CLOUD_KEYS = ['stackID', 'stackURL', 'defaultProjectID', 'token', 'projectID', 'name', 'host', 'hostv6', 'timeout', 'webAppURL', 'apiVersion'];
 const KNOWN_TOP_KEYS = ['vus', 'duration', 'iterations'];
 
 interface K6Login {
