@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The 10 000-level nesting and the file-system properties take seconds when both cores are busy.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'standin', include: ['test/standin/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'process', include: ['test/process/**/*.test.ts'], testTimeout: 30_000 } },
       {
