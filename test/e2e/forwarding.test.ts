@@ -8,6 +8,7 @@ import { getContainerRuntimeClient } from 'testcontainers';
 import { type ContainerSpec, imageFor, outcomeOf, plainImageFor, removeContainer, requireStandIn, runOnce, startRunning } from './support/containers.ts';
 import { IMAGE_UID, dockerRunInteractive, listDir, scriptsDir, show, wrapperLines } from './support/observe.ts';
 import { Resources } from './support/resources.ts';
+import { K6_TRAP_INSTALLED } from './kubernetes/support.ts';
 
 const IMAGE = imageFor('2.2.0');
 
@@ -131,16 +132,19 @@ describe('exit codes', () => {
     expect(outcome.exitCode, show(outcome)).toBe(code);
   });
 
-  /** Starts long.js, sends the signals (the second after a pause), and waits for the end, bounded. */
+  /**
+   * Starts long.js, sends the signals (the second after a pause) once k6 has its trap in, and
+   * waits for the end, bounded. k6 prints `execution: local` before it traps signals (audit D9).
+   */
   async function signalRun(handover: string, signals: string[]) {
     const started = await startRunning(
       {
         image: IMAGE,
-        command: ['run', '/scripts/long.js'],
+        command: ['run', '-v', '/scripts/long.js'],
         env: { K6_PERSIST_HANDOVER: handover },
         mounts: [configMount(), { source: scripts, target: '/scripts', mode: 'ro' }],
       },
-      /execution: local/,
+      K6_TRAP_INSTALLED,
     );
     try {
       const client = await getContainerRuntimeClient();

@@ -1,4 +1,4 @@
-// Kubernetes conditions reproduced with docker run flags (shared/docs/containers-here.md):
+// Kubernetes conditions reproduced with docker run flags (docs/containers.md, "Kubernetes conditions without a cluster"):
 // readOnlyRootFilesystem (--read-only + a tmpfs /tmp), OpenShift's random uid with gid 0, an
 // arbitrary numeric user, a Secret volume (read-only, ..data symlinks), and a PVC shared by Jobs
 // running as different users (a named volume). The mock cloud on 127.0.0.1 shows which token k6

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initializerScript, runnerCommand } from '../../unit/examples/k6-operator.ts';
 import { type E2eCloud, makeToken, startCloud } from '../support/cloud.ts';
 import { K6_VERSIONS, imageFor, outcomeOf, removeContainer, requireStandIn, runOnce, startRunning } from '../support/containers.ts';
-import { dockerStop, removeDir, scriptsDir, secretVolumeDir, standinScript } from './support.ts';
+import { K6_TRAP_INSTALLED, dockerStop, freeLoopbackPort, removeDir, scriptsDir, secretVolumeDir, standinScript } from './support.ts';
 
 const TOKEN = makeToken('operator');
 const STACK = { slug: 'my-stack', stackId: 4711, defaultProjectId: 815 };
@@ -78,9 +78,10 @@ describe.each(K6_VERSIONS)('k6 %s under the k6-operator', (version) => {
       parallelism: 2,
       scriptPath: '/test/test.js',
       arguments: ['--out', 'cloud'],
-      // The operator listens on 0.0.0.0:6565; these tests never listen beyond loopback (the
-      // stand-in opens no REST API anyway).
-      address: '127.0.0.1:6565',
+      // The operator listens on 0.0.0.0:6565; these tests never listen beyond loopback, and each
+      // on a port of its own: k6 exits 106 when an explicit --address is taken (audit E14), and
+      // containers here share the host's network, where any k6 1.x holds localhost:6565 by default.
+      address: `127.0.0.1:${await freeLoopbackPort()}`,
     });
     expect(command.slice(0, 3)).toEqual(['k6', 'run', '--quiet']);
     expect(command).toContain('--paused');
@@ -106,7 +107,14 @@ describe('k6 2.2.0 runner with the config Secret of the TestRun example', () => 
     cloud.clear();
     const result = await runOnce({
       image: imageFor('2.2.0'),
-      entrypoint: runnerCommand({ name: 'k6-persist-smoke', index: 1, parallelism: 1, scriptPath: '/test/test.js', arguments: ['--out', 'cloud'], address: '127.0.0.1:6565' }),
+      entrypoint: runnerCommand({
+        name: 'k6-persist-smoke',
+        index: 1,
+        parallelism: 1,
+        scriptPath: '/test/test.js',
+        arguments: ['--out', 'cloud'],
+        address: `127.0.0.1:${await freeLoopbackPort()}`,
+      }),
       env: { ...cloud.env, K6_PERSIST_DEBUG: '1' },
       // The example's runner: read-only root with an emptyDir /tmp, the image's user.
       user: '12345:12345',
@@ -122,20 +130,25 @@ describe('k6 2.2.0 runner with the config Secret of the TestRun example', () => 
 
   test('a paused runner whose pod is deleted stops on SIGTERM with its summary: exit 105', async (context) => {
     requireStandIn(context, 'the run and its teardown window are set by `// standin:` directives');
-    // The stand-in does not hold a --paused run (it has no REST API to resume it; see
-    // test/k6-standin/run.ts): the run starts at once. What is observed honestly here: the
+    // The stand-in does not hold a --paused run (it accepts the flag and starts at once; see
+    // test/k6-standin/run.ts). What is observed honestly here: the
     // operator's flags pass through the wrapper, and a pod deletion (SIGTERM, then SIGKILL
     // after the grace period) ends the runner as k6 ends any run. The summary shows that no
     // second signal reached k6 during its teardown; a signal forwarded twice in a row would merge
     // into one delivery, so that is counted at the wrapper (test/process/wrapper.test.ts).
-    const started = await startRunning(
-      {
-        image: imageFor('2.2.0'),
-        entrypoint: runnerCommand({ name: 'k6-persist-smoke', index: 1, parallelism: 1, scriptPath: '/test/long.js', address: '127.0.0.1:6565' }),
-        mounts: [scriptMount()],
-      },
-      /execution: local/,
-    );
+    // The pod is deleted only once k6 has its trap in (audit D9: the description comes first),
+    // shown by -v's debug line; with the operator's --quiet real k6 logs even the description
+    // only at debug level.
+    const command = runnerCommand({
+      name: 'k6-persist-smoke',
+      index: 1,
+      parallelism: 1,
+      scriptPath: '/test/long.js',
+      arguments: ['--verbose'],
+      address: `127.0.0.1:${await freeLoopbackPort()}`,
+    });
+    expect(command.slice(0, 3)).toEqual(['k6', 'run', '--quiet']);
+    const started = await startRunning({ image: imageFor('2.2.0'), entrypoint: command, mounts: [scriptMount()] }, K6_TRAP_INSTALLED);
     const id = started.getId();
     try {
       const elapsed = await dockerStop(id, 30);

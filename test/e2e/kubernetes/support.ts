@@ -1,9 +1,10 @@
-// Helpers for reproducing Kubernetes conditions with `docker run` (shared/docs/containers-here.md,
+// Helpers for reproducing Kubernetes conditions with `docker run` (docs/containers.md,
 // "Kubernetes"): script folders, a host folder laid out like a Secret volume, the docker CLI for
 // what testcontainers does not do (stop with a grace period, kill with a signal, exec, a real
 // terminal), and a look inside a running container.
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -28,6 +29,33 @@ export function standinScript(...directives: string[]): string {
 
 export function removeDir(dir: string): void {
   fse.removeSync(dir);
+}
+
+/**
+ * What `k6 run -v` logs at debug level as it installs its SIGINT/SIGTERM trap (cmd/common.go
+ * handleTestAbortSignals: this log call, then signal.Notify, in the same goroutine with nothing
+ * blocking between). k6 prints the `execution: local` description BEFORE that (audit D9,
+ * docs/k6-behaviour.md SIG-2): a signal sent on seeing the description may still meet Go's
+ * default and kill k6 by the signal, with no summary and no 105. A test that needs k6 to handle
+ * a signal runs k6 with `-v` and sends it only once this line is out; with `--quiet` it is
+ * still logged, since -q does not silence debug logs.
+ */
+export const K6_TRAP_INSTALLED = /Trapping interrupt signals/;
+
+/**
+ * A TCP port that nothing listens on at 127.0.0.1 right now, for an explicit `--address`: k6 exits
+ * 106 when the address it was given is taken (audit E14), and containers here share the host's
+ * network, where any k6 1.x already holds localhost:6565 by default.
+ */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return port;
 }
 
 /**
