@@ -108,7 +108,7 @@ describe('k6 2.2.0', () => {
     expect(calls[0]?.body).toMatchObject({ project_id: PROJECT_ID });
   });
 
-  it('a second container: run -o cloud reaches the cloud with Token <token> and the stack id', async () => {
+  it('a second container: run -o cloud reaches the cloud with Token <token> (run -o cloud sends no stack)', async () => {
     const volume = await res.volume();
     const first = await login(volume);
     expect(first.exitCode, show(first)).toBe(0);
@@ -117,8 +117,13 @@ describe('k6 2.2.0', () => {
     const outcome = await run('2.2.0', volume, ['run', '-o', 'cloud', '/scripts/test.js']);
     expect(outcome.exitCode, show(outcome)).toBe(0);
     const calls = cloud.requestsTo('POST /v1/tests');
-    expect(calls.map((r) => [r.authorization, r.stackId, r.status])).toEqual([[`Token ${TOKEN_V2}`, String(STACK_ID), 200]]);
-    expect(calls[0]?.body).toMatchObject({ project_id: PROJECT_ID });
+    // The token is the login's. The stack and its default project stay in the file: k6's cloud
+    // output sends no X-Stack-Id and no default project_id (audit D1, E10).
+    expect(calls.map((r) => [r.authorization, r.stackId, r.status])).toEqual([[`Token ${TOKEN_V2}`, undefined, 200]]);
+    expect(calls[0]?.body).not.toHaveProperty('project_id');
+    // The same token also finishes the run it created.
+    const finished = cloud.requests().filter((r) => r.method === 'POST' && /^\/v1\/tests\/[^/]+$/.test(r.path));
+    expect(finished.map((r) => [r.authorization, r.status])).toEqual([[`Token ${TOKEN_V2}`, 200]]);
   });
 });
 

@@ -128,7 +128,8 @@ describe('other places for the config', () => {
     cloud.clear();
     const outcome = await container({ mounts: [...mounts, scriptMount()], command: ['run', '--config=/data/k6.json', '-o', 'cloud', '/scripts/test.js'] });
     expect(outcome.exitCode, show(outcome)).toBe(0);
-    expect(cloud.requestsTo('POST /v1/tests').map((r) => [r.authorization, r.stackId])).toEqual([[`Token ${TOKEN}`, String(STACK_ID)]]);
+    // The token comes from the file the login wrote; run -o cloud never sends the stack (audit D1).
+    expect(cloud.requestsTo('POST /v1/tests').map((r) => [r.authorization, r.stackId, r.status])).toEqual([[`Token ${TOKEN}`, undefined, 200]]);
   });
 
   it('K6_CONFIG=/data/k6.json: a run creates the missing file ({} 0600), a login fills it', async () => {

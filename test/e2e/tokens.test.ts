@@ -60,7 +60,12 @@ function container(spec: Partial<ContainerSpec> & { command: string[] }) {
   });
 }
 
-const seen = () => cloud.requests().map((r) => [`${r.method} ${r.path}`, r.authorization]);
+// A run now follows through past its first call (run -o cloud finishes with POST
+// /v1/tests/<ref>, cloud run uploads, starts and polls), so the checks are: the first call of
+// each flow, exactly, and which credentials the whole conversation carried.
+const first = (methodAndPath: string) => cloud.requestsTo(methodAndPath).map((r) => [r.authorization, r.status]);
+/** Every distinct token any request carried (undefined for a request without one). */
+const tokensSeen = () => [...new Set(cloud.requests().map((r) => r.authorization?.replace(/^(Token|Bearer) /, '')))];
 
 describe('K6_CLOUD_TOKEN', () => {
   it('beats the token stored in the volume (run -o cloud and cloud run)', async () => {
@@ -70,17 +75,17 @@ describe('K6_CLOUD_TOKEN', () => {
     expect(run.exitCode, show(run)).toBe(0);
     const cloudRun = await container({ ...spec, command: ['cloud', 'run', '/scripts/test.js'] });
     expect(cloudRun.exitCode, show(cloudRun)).toBe(0);
-    expect(seen()).toEqual([
-      ['POST /v1/tests', `Token ${FROM_ENV}`],
-      ['POST /cloud/v6/validate_options', `Bearer ${FROM_ENV}`],
-    ]);
+    expect(first('POST /v1/tests')).toEqual([[`Token ${FROM_ENV}`, 200]]);
+    expect(first('POST /cloud/v6/validate_options')).toEqual([[`Bearer ${FROM_ENV}`, 200]]);
+    expect(tokensSeen()).toEqual([FROM_ENV]);
   });
 
   it('without it, the same volume gives the stored token (the control for the case above)', async () => {
     const volume = await loggedInVolume();
     const run = await container({ mounts: [{ source: volume, target: '/config' }], command: ['run', '-o', 'cloud', '/scripts/test.js'] });
     expect(run.exitCode, show(run)).toBe(0);
-    expect(seen()).toEqual([['POST /v1/tests', `Token ${STORED}`]]);
+    expect(first('POST /v1/tests')).toEqual([[`Token ${STORED}`, 200]]);
+    expect(tokensSeen()).toEqual([STORED]);
   });
 });
 
@@ -92,7 +97,8 @@ describe('K6_CLOUD_TOKEN_FILE', () => {
       command: ['run', '-o', 'cloud', '/scripts/test.js'],
     });
     expect(run.exitCode, show(run)).toBe(0);
-    expect(seen()).toEqual([['POST /v1/tests', `Token ${FROM_FILE}`]]);
+    expect(first('POST /v1/tests')).toEqual([[`Token ${FROM_FILE}`, 200]]);
+    expect(tokensSeen()).toEqual([FROM_FILE]);
     expect(tokenLeaks(run, ALL)).toEqual([]);
   });
 
@@ -104,7 +110,10 @@ describe('K6_CLOUD_TOKEN_FILE', () => {
       command: ['cloud', 'run', '/scripts/test.js'],
     });
     expect(run.exitCode, show(run)).toBe(0);
-    expect(cloud.requests().map((r) => [r.authorization, r.stackId])).toEqual([[`Bearer ${FROM_FILE}`, String(STACK_ID)]]);
+    expect(cloud.requestsTo('POST /cloud/v6/validate_options').map((r) => [r.authorization, r.stackId, r.status])).toEqual([
+      [`Bearer ${FROM_FILE}`, String(STACK_ID), 200],
+    ]);
+    expect(tokensSeen()).toEqual([FROM_FILE]);
     expect(tokenLeaks(run, ALL)).toEqual([]);
   });
 
