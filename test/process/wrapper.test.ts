@@ -562,7 +562,7 @@ describe('login', () => {
     expect(result.stderr).toMatch(/--rm/);
   });
 
-  it('refuses a login into a directory this user cannot write, with the --user fix', async () => {
+  it('refuses a login into a directory this user cannot write, with the K6_PERSIST_DIR fix (no --user)', async () => {
     const t = setup();
     const vol = join(t.dir, 'vol');
     mkdirSync(vol);
@@ -573,7 +573,12 @@ describe('login', () => {
     const result = await runWrapper(['cloud', 'login', '--token', TOKEN], { ...t.env, K6_PERSIST_DIR: vol }, isRoot ? { user: UNPRIVILEGED } : {});
     expect(result.exitCode).toBe(255);
     expect(result.stderr).toMatch(/is not writable by uid \d+/);
-    expect(result.stderr).toContain('--user "$(id -u):$(id -g)"');
+    // No mount holds the directory: it is in the container's own file system, where --user cannot
+    // help; the fix is to choose another directory with the setting that chose this one.
+    const uid = isRoot ? UNPRIVILEGED.uid : process.getuid?.();
+    expect(result.stderr).toContain(`${join(vol, 'config.json')} (chosen with K6_PERSIST_DIR), in the container's own file system is not writable by uid ${uid}`);
+    expect(result.stderr).toContain(`Point K6_PERSIST_DIR at a directory uid ${uid} may write, or keep the login on a volume (\`docker run -v k6-config:/config ...\`).`);
+    expect(result.stderr).not.toContain('--user');
     expect(existsSync(t.reportPath)).toBe(false);
     expect(readdirSync(vol)).toEqual([]);
   });
