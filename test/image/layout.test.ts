@@ -1,7 +1,8 @@
 // Smoke tests of the built image's layout: what a user of grafana/k6 relies on is still there,
 // and every way of starting `k6` goes through the wrapper to the real (here: stand-in) k6.
 //
-// Needs the test images: bash scripts/build-images.sh (k6-persist:test-2.2.0, :test-1.8.1).
+// Needs the test images: bash scripts/build-images.sh (k6-persist:test-<version> for each of the
+// e2e suite's default versions, DEFAULT_VERSIONS in test/e2e/support/containers.ts).
 // Runs one-shot containers with the docker CLI; --network none because the engine here has no
 // bridge network (and these tests need no network at all).
 import { execa } from 'execa';
@@ -10,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_VERSIONS } from '../e2e/support/containers.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const headRevision = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
 const packageVersion = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 const WRAPPER = '/usr/libexec/k6-persist/k6-persist.cjs';
@@ -21,15 +22,40 @@ const REAL_K6 = '/usr/libexec/k6-persist/k6';
 const NODE = '/usr/libexec/k6-persist/node';
 
 // K6_PERSIST_TEST_IMAGES="k6-persist:test-2.2.0=2.2.0 other:tag=1.8.1" overrides the list.
-const images: Array<{ image: string; k6Version: string }> = (
-  process.env['K6_PERSIST_TEST_IMAGES'] ?? 'k6-persist:test-2.2.0=2.2.0 k6-persist:test-1.8.1=1.8.1'
-)
+const defaultImages = DEFAULT_VERSIONS.split(/\s+/).filter(Boolean).map((v) => `k6-persist:test-${v}=${v}`).join(' ');
+const images: Array<{ image: string; k6Version: string }> = (process.env['K6_PERSIST_TEST_IMAGES'] ?? defaultImages)
   .split(/\s+/)
   .filter(Boolean)
   .map((entry) => {
     const [image = '', k6Version = ''] = entry.split('=');
     return { image, k6Version };
   });
+
+/** What the image is built from (the Dockerfile's COPYs): a change here makes an older image stale. */
+const IMAGE_INPUTS = ['src', 'Dockerfile', 'scripts/build.ts', 'package-lock.json', 'tsconfig.json'];
+
+function git(args: string[]) {
+  try {
+    return { ok: true, out: execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() };
+  } catch {
+    return { ok: false, out: '' };
+  }
+}
+
+/**
+ * Why the revision label does not name the commit this checkout's image inputs are at, or
+ * undefined when it does. HEAD may have moved on since the build (commits to tests or docs);
+ * the label must still be a commit of this history whose image inputs are the same as HEAD's.
+ */
+function revisionProblem(revision: string | undefined): string | undefined {
+  if (revision === undefined || !/^[0-9a-f]{40}$/.test(revision)) return `"${revision}" is not a full commit id`;
+  if (!git(['cat-file', '-e', `${revision}^{commit}`]).ok) return `${revision} is not a commit of this repository`;
+  if (!git(['merge-base', '--is-ancestor', revision, 'HEAD']).ok) return `${revision} is not HEAD or an ancestor of it`;
+  const changed = git(['diff', '--name-only', revision, 'HEAD', '--', ...IMAGE_INPUTS]);
+  if (!changed.ok) return `git diff ${revision} HEAD failed`;
+  if (changed.out !== '') return `the image is stale: since ${revision.slice(0, 12)} HEAD changed ${changed.out.split('\n').join(', ')} (rebuild with bash scripts/build-images.sh)`;
+  return undefined;
+}
 
 interface ImageConfig {
   User: string;
@@ -95,7 +121,7 @@ describe.each(images)('$image', ({ image, k6Version }) => {
     expect(labels['org.opencontainers.image.licenses']).toBe('MIT');
     expect(labels['org.opencontainers.image.description']).toBe('grafana/k6 whose k6 Cloud login persists on a mounted volume');
     // scripts/build-images.sh labels the test images with the checked-out commit.
-    if (process.env['K6_PERSIST_TEST_IMAGES'] === undefined) expect(labels['org.opencontainers.image.revision']).toBe(headRevision);
+    if (process.env['K6_PERSIST_TEST_IMAGES'] === undefined) expect(revisionProblem(labels['org.opencontainers.image.revision'])).toBeUndefined();
     else expect(labels['org.opencontainers.image.revision']).toMatch(/^([0-9a-f]{40}|unknown)$/);
     expect(labels['org.opencontainers.image.base.name']).toMatch(new RegExp(`k6:${k6Version.replaceAll('.', '\\.')}$`));
   });

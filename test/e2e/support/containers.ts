@@ -29,7 +29,7 @@ process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
 process.env['TESTCONTAINERS_HOST_OVERRIDE'] ??= 'localhost';
 
 /** Adding a version to the suite is adding it here (and building its images). */
-const DEFAULT_VERSIONS = '1.8.1 2.0.0 2.1.0 2.2.0';
+export const DEFAULT_VERSIONS = '1.8.1 2.0.0 2.1.0 2.2.0';
 
 /** Versions some tests name directly, for behaviour only they have (2.x stack logins, 1.x `login cloud`). */
 export const PINNED_VERSIONS = ['2.2.0', '1.8.1'] as const;
