@@ -158,18 +158,21 @@ describe('where the login lives, said every time', () => {
   }, 60_000);
 });
 
+const LEGACY_TEXT = `${JSON.stringify({ collectors: { cloud: { token: TOKEN_V1 } } })}\n`;
+
+/** A named volume laid out as k6 before v0.58 left ~/.config, owned by the image user. */
+async function legacyVolume(): Promise<{ dir: string; legacyText: string; mounts: Array<{ source: string; target: string; mode?: 'ro' }> }> {
+  const volume = await res.volume();
+  const dir = await volumeDir(volume);
+  chownSync(dir, IMAGE_UID, IMAGE_UID);
+  const legacyDir = join(dir, 'loadimpact', 'k6');
+  mkdirSync(legacyDir, { recursive: true });
+  for (const d of [join(dir, 'loadimpact'), legacyDir]) chownSync(d, IMAGE_UID, IMAGE_UID);
+  hostFile(join(legacyDir, 'config.json'), LEGACY_TEXT, IMAGE_UID, IMAGE_UID, 0o644);
+  return { dir, legacyText: LEGACY_TEXT, mounts: [{ source: volume, target: '/home/k6/.config' }, ...withScripts()] };
+}
+
 describe('a volume from before k6 v0.58 at ~/.config (only loadimpact/k6/config.json)', () => {
-  /** A named volume laid out as k6 before v0.58 left ~/.config, owned by the image user. */
-  async function legacyVolume(): Promise<{ dir: string; mounts: Array<{ source: string; target: string; mode?: 'ro' }> }> {
-    const volume = await res.volume();
-    const dir = await volumeDir(volume);
-    chownSync(dir, IMAGE_UID, IMAGE_UID);
-    const legacyDir = join(dir, 'loadimpact', 'k6');
-    mkdirSync(legacyDir, { recursive: true });
-    for (const d of [join(dir, 'loadimpact'), legacyDir]) chownSync(d, IMAGE_UID, IMAGE_UID);
-    hostFile(join(legacyDir, 'config.json'), `${JSON.stringify({ collectors: { cloud: { token: TOKEN_V1 } } })}\n`, IMAGE_UID, IMAGE_UID, 0o644);
-    return { dir, mounts: [{ source: volume, target: '/home/k6/.config' }, ...withScripts()] };
-  }
 
   it.each([
     ['1.8.1', ['login', 'influxdb', 'http://127.0.0.1:9/k6']],
@@ -249,19 +252,13 @@ describe('k6 1.8.1', () => {
   });
 
   it('a login cloud that fails on a volume from before v0.58 changes nothing: k6 1.x copies the old file to its default path, and that copy stays private', async () => {
-    const volume = await res.volume();
-    const dir = await volumeDir(volume);
-    chownSync(dir, IMAGE_UID, IMAGE_UID);
-    const legacyDir = join(dir, 'loadimpact', 'k6');
-    mkdirSync(legacyDir, { recursive: true });
-    for (const d of [join(dir, 'loadimpact'), legacyDir]) chownSync(d, IMAGE_UID, IMAGE_UID);
-    hostFile(join(legacyDir, 'config.json'), `${JSON.stringify({ collectors: { cloud: { token: TOKEN_V1 } } })}\n`, IMAGE_UID, IMAGE_UID, 0o644);
+    const { dir, legacyText, mounts } = await legacyVolume();
     // No terminal and no --token: k6 migrates first, then its e-mail prompt meets the end of stdin.
-    const login = await runOnce({ image: imageFor('1.8.1'), command: ['login', 'cloud'], env: cloud.env, mounts: [{ source: volume, target: '/home/k6/.config' }] });
+    const login = await runOnce({ image: imageFor('1.8.1'), command: ['login', 'cloud'], env: cloud.env, mounts });
     expect(login.exitCode, show(login)).not.toBe(0);
     // (The wrapper may have made the k6/ directory its save and lock need; no file is in it.)
     expect(existsSync(join(dir, 'k6', 'config.json'))).toBe(false);
-    expect(viewFile(join(legacyDir, 'config.json'))?.text).toBe(`${JSON.stringify({ collectors: { cloud: { token: TOKEN_V1 } } })}\n`);
+    expect(viewFile(join(dir, 'loadimpact', 'k6', 'config.json'))?.text).toBe(legacyText);
   });
 
   it('the interactive login on a real terminal (docker run -it): answered at its prompts, the password not echoed, the login kept', async () => {
