@@ -33,8 +33,9 @@ function fakeK6(): string {
       `out=${JSON.stringify(recorded)}`,
       'printf "%s\\n" "$@" > "$out.args"',
       'env > "$out.env"',
-      '[ -n "$K6_CONFIG" ] && cat "$K6_CONFIG" > "$out.config"',
+      '[ -n "$K6_CONFIG" ] && cat "$K6_CONFIG" > "$out.config" && stat -c %a "$K6_CONFIG" > "$out.config-mode"',
       '[ -n "$HOME" ] && [ -d "$HOME" ] && echo yes > "$out.home-existed"',
+      '[ -n "$K6_REMOVE_HOME" ] && rm -rf "$HOME"',
       'exit 7',
       '',
     ].join('\n'),
@@ -149,6 +150,15 @@ describe('preparing the persistent file', () => {
     expect(saw().env['K6_CONFIG']).toBeUndefined();
   });
 
+  it('takes a config of blanks for empty', async () => {
+    const path = join(dir, 'config.json');
+    writeFileSync(path, ' \n\t\n');
+    const { log, of } = recordingLogger();
+    await carryOut(runPlan({ prepare: [{ kind: 'reset-empty-config', path, inPlace: false, orPrivate: true }] }), log);
+    expect(readFileSync(path, 'utf8')).toBe('{}\n');
+    expect(of('debug')).toContain(`${path} was empty: rewritten as {} (by rename), owner and mode kept`);
+  });
+
   it('leaves an empty config alone when it was filled before the lock was taken', async () => {
     const path = join(dir, 'config.json');
     writeFileSync(path, '{"a":1}\n');
@@ -177,11 +187,12 @@ describe('preparing the persistent file', () => {
     expect(saw().env['K6_CONFIG']).toBeUndefined();
   });
 
-  it('points k6 at a private {} for a private-config step', async () => {
+  it('points k6 at a private {} for a private-config step, readable by this user only', async () => {
     const { log } = recordingLogger();
     await carryOut(runPlan({ prepare: [{ kind: 'private-config' }] }), log);
     const { env, config } = saw();
     expect(config).toBe('{}\n');
+    expect(readFileSync(`${recorded}.config-mode`, 'utf8').trim()).toBe('600');
     expect(existsSync(env['K6_CONFIG']!)).toBe(false);
   });
 });
@@ -200,6 +211,13 @@ describe('a private HOME', () => {
     expect(seen.env['XDG_CONFIG_HOME']).toBe(setXdg ? join(seen.env['HOME']!, '.config') : '/xdg');
     expect(of('debug')).toContain(`private HOME for k6: ${seen.env['HOME']}`);
     expect(existsSync(seen.env['HOME']!)).toBe(false);
+  });
+
+  it('is no error when k6 removed it itself', async () => {
+    const { log } = recordingLogger();
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', K6_REMOVE_HOME: '1' };
+    expect(await carryOut(runPlan({ prepare: [{ kind: 'private-home', setXdg: false }] }, env), log)).toBe(7);
+    expect(existsSync(saw().env['HOME']!)).toBe(false);
   });
 });
 

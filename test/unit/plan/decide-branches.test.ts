@@ -341,3 +341,112 @@ describe('the situation handed to advice', () => {
     expect(p.exitCode).toBe(EXIT_INVALID_CONFIG);
   });
 });
+
+describe('a directory mounted read-only here may still be writable from elsewhere', () => {
+  // dirWritable tells the advice whether this uid could fix the file from a read-write mount.
+  const dirWritable = (dir: { uid: number; gid: number; mode: number }, facts: Partial<Facts> = {}) =>
+    run({ argv: ['run', 'x.js'], mount: READ_ONLY, persistent: { writable: false, dir: { path: '/config', ...dir }, state: present('{}') }, facts }).situation
+      ?.dirWritable;
+
+  it.each<[string, { uid: number; gid: number; mode: number }, Partial<Facts>, boolean]>([
+    ['root, whatever the mode', { uid: 1, gid: 1, mode: 0o500 }, { uid: 0 }, true],
+    ['its owner with the write bit', { uid: 12345, gid: 1, mode: 0o700 }, {}, true],
+    ['its owner without it, even when the group and others have it', { uid: 12345, gid: 12345, mode: 0o577 }, {}, false],
+    ['its group with the group write bit', { uid: 1, gid: 12345, mode: 0o570 }, {}, true],
+    ['its group without it, even when others have it', { uid: 1, gid: 12345, mode: 0o757 }, {}, false],
+    ['a supplementary group with the group write bit', { uid: 1, gid: 44, mode: 0o570 }, { groups: [43, 44] }, true],
+    ['anyone else with the others write bit', { uid: 1, gid: 1, mode: 0o552 }, {}, true],
+    ['anyone else without it', { uid: 1, gid: 1, mode: 0o775 }, {}, false],
+  ])('%s: %s', (_who, dir, facts, writable) => {
+    expect(dirWritable(dir, facts)).toBe(writable);
+  });
+
+  it('never for a single mounted file, and not without the directory known', () => {
+    const c: Case = { argv: ['run', 'x.js'], mount: SINGLE_FILE, persistent: { writable: true, state: present('{}'), dir: { path: '/config', uid: 12345, gid: 12345, mode: 0o700 } } };
+    expect(run(c).situation?.dirWritable).toBe(false);
+    expect(run({ argv: ['run', 'x.js'], mount: READ_ONLY, persistent: { writable: false, state: present('{}') } }).situation?.dirWritable).toBe(false);
+  });
+});
+
+describe('commands that do not read the config', () => {
+  it('are pointed at a file that exists, and at no file that does not', () => {
+    expect(run({ argv: ['version'], mount: NAMED, persistent: { state: present('{}') } }).k6.env['K6_CONFIG']).toBe(PATH);
+    expect(run({ argv: ['version'], mount: NAMED }).k6.env['K6_CONFIG']).toBeUndefined();
+    expect(run({ argv: ['version'], mount: NAMED }).prepare).toEqual([]);
+  });
+});
+
+describe('an empty config that cannot be rewritten', () => {
+  it('is left to k6 where the user named it (-c or K6_CONFIG)', () => {
+    expect(run({ argv: ['run', '-c', '/data/c.json', 'x.js'], persistent: { writable: false, state: present('') } }).prepare).toEqual([]);
+    expect(run({ argv: ['run', 'x.js'], env: { K6_CONFIG: '/data/c.json' }, persistent: { writable: false, state: present('') } }).prepare).toEqual([]);
+  });
+
+  it('is rewritten where the user named it, but never swapped for a private {}', () => {
+    expect(run({ argv: ['run', 'x.js'], env: { K6_CONFIG: '/data/c.json' }, persistent: { state: present('') } }).prepare).toEqual([
+      { kind: 'reset-empty-config', path: '/data/c.json', inPlace: false, orPrivate: false },
+    ]);
+  });
+
+  it('gives a --show login {} to start from, as a missing file does', () => {
+    expect(run({ argv: ['cloud', 'login', '--show'], mount: READ_ONLY, persistent: { writable: false, state: present('') } }).login?.initialText).toBe('{}\n');
+    expect(run({ argv: ['cloud', 'login', '--show'], mount: READ_ONLY, persistent: { writable: false } }).login?.initialText).toBe('{}\n');
+  });
+});
+
+describe('the debug lines', () => {
+  it('of a run with a volume: where the config is and that k6 is pointed at it, nothing else', () => {
+    const c: Case = { argv: ['run', 'x.js'], mount: NAMED };
+    expect(run(c).debug).toEqual([`config location: ${factsFor(c).location.reason}`, `K6_CONFIG=${PATH}`]);
+  });
+
+  it('of a missing file that cannot be created', () => {
+    const c: Case = { argv: ['run', 'x.js'], mount: READ_ONLY, persistent: { writable: false } };
+    expect(run(c).debug).toEqual([`config location: ${factsFor(c).location.reason}`, `${PATH} does not exist and cannot be created there`]);
+  });
+
+  describe('beside a pre-v0.58 file', () => {
+    const HOME_CONFIG = '2 1 8:1 /var/lib/docker/volumes/old/_data /home/k6/.config rw,relatime - ext4 /dev/vda rw';
+    const legacy = { path: '/home/k6/.config/loadimpact/k6/config.json', text: JSON.stringify({ collectors: { cloud: { token: 'old' } } }) };
+    const current = '/home/k6/.config/k6/config.json';
+
+    it('a run says it is pointed at the old file', () => {
+      const c: Case = { argv: ['run', 'x.js'], mount: HOME_CONFIG, persistent: { legacy } };
+      expect(run(c).debug).toEqual([
+        `config location: ${factsFor(c).location.reason}`,
+        `${current} does not exist but ${legacy.path} does: K6_CONFIG=${legacy.path}; a login starts from it`,
+      ]);
+    });
+
+    it('another login says it is left to k6', () => {
+      const c: Case = { argv: ['login', 'influxdb', 'http://127.0.0.1:8086/k6'], mount: HOME_CONFIG, persistent: { legacy } };
+      expect(run(c).debug).toEqual([
+        `config location: ${factsFor(c).location.reason}`,
+        `${current} does not exist but ${legacy.path} does: \`login influxdb\` is left to k6, nothing is created`,
+      ]);
+    });
+
+    it('a login that starts from it makes the directory the save needs, once, after what else is prepared', () => {
+      expect(run({ argv: ['cloud', 'login', '-t', TOKEN], mount: HOME_CONFIG, persistent: { legacy, dirExists: false } }).prepare).toEqual([
+        { kind: 'mkdir', path: '/home/k6/.config/k6' },
+      ]);
+      expect(
+        run({ argv: ['cloud', 'login', '-t', TOKEN], env: { HOME: '/home/k6' }, mount: HOME_CONFIG, persistent: { legacy, dirExists: false }, facts: { homeUsable: false } }).prepare,
+      ).toEqual([{ kind: 'private-home', setXdg: true }, { kind: 'mkdir', path: '/home/k6/.config/k6' }]);
+      expect(run({ argv: ['cloud', 'login', '--show'], mount: HOME_CONFIG, persistent: { legacy, dirExists: false } }).prepare).toEqual([]);
+    });
+
+    it.each([
+      ['holds no token', JSON.stringify({ collectors: { cloud: { host: 'x' } } })],
+      ['is not JSON', '{oops'],
+    ])('no warning when the old file %s', (_what, text) => {
+      expect(run({ argv: ['run', 'x.js'], mount: HOME_CONFIG, persistent: { legacy: { ...legacy, text }, state: present('{}') } }).notices).toEqual([]);
+    });
+  });
+});
+
+it('keeps no -c for the login when the path came from K6_CONFIG, even with an empty -c on the line', () => {
+  const p = run({ argv: ['cloud', 'login', '-c', '', '-t', TOKEN], env: { K6_CONFIG: '/data/c.json' } });
+  expect(p.login?.place.path).toBe('/data/c.json');
+  expect(p.login?.configFlag).toBeUndefined();
+});

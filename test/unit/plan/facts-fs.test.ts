@@ -2,6 +2,7 @@
 // HOME and K6_CLOUD_TOKEN_FILE. The suite runs as root here, for whom every permission check
 // passes, so "cannot write" is produced the one way that stops root too: a read-only tmpfs.
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import type { Settings } from '../../../src/settings/env.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'k6p-facts-'));
 const mounted: string[] = [];
+const servers: Server[] = [];
 afterAll(() => {
+  for (const server of servers) server.close();
   for (const dir of mounted.reverse()) execFileSync('umount', [dir]);
   rmSync(root, { recursive: true, force: true });
 });
@@ -154,14 +157,16 @@ describe('the persistent file', () => {
 });
 
 describe('HOME', () => {
-  it.each<[string, string | undefined, boolean]>([
-    ['a writable directory', home, true],
-    ['unset', undefined, false],
-    ['empty', '', false],
-    ['the root directory', '/', false],
-    ['missing', join(root, 'no-home'), false],
-    ['a file', emptyMountinfo, false],
-  ])('%s: usable %s', (_what, value, usable) => {
+  // Named by what HOME is, not its value: a test name holding a temp path would differ in every
+  // run, and Stryker finds the tests that cover a mutant by name.
+  it.each<[string, boolean, string | undefined]>([
+    ['a writable directory', true, home],
+    ['unset', false, undefined],
+    ['empty', false, ''],
+    ['the root directory', false, '/'],
+    ['missing', false, join(root, 'no-home')],
+    ['a file', false, emptyMountinfo],
+  ])('%s: usable %s', (_what, usable, value) => {
     expect(facts(['version'], value === undefined ? {} : { HOME: value }).homeUsable).toBe(usable);
   });
 
@@ -323,5 +328,96 @@ describe('isUserNamespace', () => {
     ['0 0 4294967295\n1 100000 65536\n', true],
   ])('%j: %s', (map, shifted) => {
     expect(isUserNamespace(map)).toBe(shifted);
+  });
+});
+
+describe('more of the save problem', () => {
+  const levels = (base: string, count: number) => join(base, ...Array.from({ length: count }, () => 'd'));
+
+  it('a directory the wrapper would make is looked up at most 64 levels, then given up as missing', () => {
+    const base = mkdtempSync(join(root, 'deep-'));
+    expect(facts(['run', 'x.js'], { HOME: home }, { persistDir: levels(base, 63) }).persistent).toMatchObject({ writable: true });
+    expect(facts(['run', 'x.js'], { HOME: home }, { persistDir: levels(base, 64) }).persistent).toMatchObject({ writable: false, writeProblem: 'ENOENT' });
+  });
+
+  it('a path the user named in an existing directory is writable', () => {
+    const dir = mkdtempSync(join(root, 'vol-'));
+    expect(facts(['run', '-c', join(dir, 'config.json'), 'x.js']).persistent).toMatchObject({ writable: true, dirExists: true });
+  });
+
+  it('a path named by K6_CONFIG in a missing directory is not made either', () => {
+    const path = join(mkdtempSync(join(root, 'vol-')), 'typo', 'config.json');
+    const found = facts(['run', 'x.js'], { HOME: home, K6_CONFIG: path });
+    expect(found.location.source).toBe('K6_CONFIG');
+    expect(found.persistent).toMatchObject({ path, writable: false, writeProblem: 'ENOENT' });
+  });
+
+  it('a single mounted "file" that is a directory cannot be saved', () => {
+    const dir = mkdtempSync(join(root, 'vol-'));
+    const path = join(dir, 'config.json');
+    mkdirSync(path);
+    const mountinfo = join(dir, 'mountinfo');
+    writeFileSync(mountinfo, `1 0 0:1 / / rw - overlay overlay rw\n2 1 8:1 /srv/c.json ${path} rw - ext4 /dev/vda rw\n`);
+    expect(facts(['run', 'x.js'], { HOME: home }, { persistDir: dir, mountinfoPath: mountinfo }).persistent).toMatchObject({
+      state: { kind: 'directory' },
+      writable: false,
+      writeProblem: 'ENOENT',
+    });
+  });
+
+  it('a file that cannot be opened brings the deciding directory and the user namespace along', async () => {
+    const dir = mkdtempSync(join(root, 'vol-'));
+    const server = createServer();
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(join(dir, 'config.json'), resolve));
+    const found = facts(['run', 'x.js'], { HOME: home }, { persistDir: dir });
+    expect(found.persistent).toMatchObject({ state: { kind: 'unreadable', code: 'ENXIO' }, writable: true, dir: { path: dir } });
+    expect(found.userNamespace).toBe(false);
+  });
+
+  it('no config location, nothing troubled: no user namespace looked up', () => {
+    const found = facts(['run', 'x.js'], { HOME: home });
+    expect(found.location.source).toBe('none');
+    expect(found).not.toHaveProperty('persistent');
+    expect(found).not.toHaveProperty('userNamespace');
+  });
+});
+
+describe('where the config is looked for', () => {
+  it('K6_CONFIG from the environment', () => {
+    expect(facts(['run', 'x.js'], { HOME: home, K6_CONFIG: '/data/k6.json' }).location).toMatchObject({ source: 'K6_CONFIG', path: '/data/k6.json' });
+  });
+
+  it('a volume at $XDG_CONFIG_HOME/k6', () => {
+    const mountinfo = join(root, 'mountinfo-xdg');
+    writeFileSync(mountinfo, '1 0 0:1 / / rw - overlay overlay rw\n2 1 8:1 /var/lib/docker/volumes/v/_data /xdg/k6 rw - ext4 /dev/vda rw\n');
+    expect(facts(['run', 'x.js'], { HOME: home, XDG_CONFIG_HOME: '/xdg' }, { mountinfoPath: mountinfo }).location).toMatchObject({
+      source: 'mount',
+      path: '/xdg/k6/config.json',
+    });
+  });
+
+  it('no pre-v0.58 file beside a k6/config.json that is not k6\'s default one', () => {
+    const base = mkdtempSync(join(root, 'not-default-'));
+    mkdirSync(join(base, 'k6'));
+    mkdirSync(join(base, 'loadimpact', 'k6'), { recursive: true });
+    writeFileSync(join(base, 'loadimpact', 'k6', 'config.json'), JSON.stringify({ collectors: { cloud: { token: 'old' } } }));
+    expect(facts(['run', 'x.js'], { HOME: home }, { persistDir: join(base, 'k6') }).persistent).not.toHaveProperty('legacy');
+  });
+});
+
+describe('decidingDirectory, further', () => {
+  it('gives up after 64 missing levels', () => {
+    const base = mkdtempSync(join(root, 'deep-'));
+    const levels = (count: number) => join(base, ...Array.from({ length: count }, () => 'd'), 'config.json');
+    expect(decidingDirectory(levels(63))?.path).toBe(base);
+    expect(decidingDirectory(levels(64))).toBeUndefined();
+  });
+
+  it('is none when a link loop stands in the way', () => {
+    const dir = mkdtempSync(join(root, 'd-'));
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    expect(decidingDirectory(join(dir, 'loop-a', 'config.json'))).toBeUndefined();
   });
 });
