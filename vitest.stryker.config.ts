@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { chmodSync } from 'node:fs';
+import { basename, dirname, relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
@@ -18,6 +19,13 @@ class QuickestFirst extends BaseSequencer {
       return (stateA?.duration ?? 0) - (stateB?.duration ?? 0);
     });
   }
+}
+
+// Stryker's sandbox is a mkdtemp directory (0700), and some config tests import src/ from a child
+// process running as another uid (65534): that child could not even find the files. Opened up to
+// what the checkout itself allows, only when this config is read inside a Stryker sandbox.
+if (basename(dirname(process.cwd())) === '.stryker-tmp' && basename(process.cwd()).startsWith('sandbox-')) {
+  chmodSync(process.cwd(), 0o755);
 }
 
 // The tests Stryker runs against each mutant. Only `unit`: the `process` tests run a bundle in a
