@@ -74,6 +74,8 @@ USER root
 #  - The real k6 moves to /usr/libexec/k6-persist/k6 and /usr/bin/k6 becomes a symlink to the
 #    wrapper, so every way of starting k6 goes through it: the ENTRYPOINT, a PATH lookup,
 #    Kubernetes `command: ["k6", ...]`, the k6-operator's `sh -c 'command -v k6'`.
+#  - k6-version holds what `k6 version` printed at build time: the wrapper reads the k6 major
+#    version from it (for advice that differs between 1.x and 2.x) without starting k6 first.
 #  - /usr/local/bin/k6-persist is the wrapper's own command (its status report), a bundle of its
 #    own so that k6 starts never load it.
 #  - The mount points a user names (/config, and k6's own default directory) exist, owned by the
@@ -90,6 +92,7 @@ RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
     [ -e /usr/lib/libstdc++.so.6 ] || cp -a /mnt/lib/libstdc++.so.6* /usr/lib/; \
     [ -e /usr/lib/libgcc_s.so.1 ] || cp -a /mnt/lib/libgcc_s.so.1 /usr/lib/; \
     /usr/libexec/k6-persist/node --version >/dev/null; \
+    /usr/bin/k6 version >/usr/libexec/k6-persist/k6-version; \
     mv /usr/bin/k6 /usr/libexec/k6-persist/k6; \
     ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/bin/k6; \
     ln -s /usr/libexec/k6-persist/k6-persist-cli.cjs /usr/local/bin/k6-persist; \
