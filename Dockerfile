@@ -1,6 +1,6 @@
 # k6-persist: a drop-in replacement for the grafana/k6 image whose `k6` keeps the k6 Cloud login
-# on a mounted volume. The real k6 is moved aside and `k6` on PATH becomes a small Node program
-# that hands over to it.
+# on a mounted volume. The real k6 stays where it is, at /usr/bin/k6; `k6` on PATH becomes a
+# small Node program in /usr/local/bin, ahead of /usr/bin, that hands over to it.
 #
 #   docker buildx bake                 # see docker-bake.hcl (targets default, with-browser, release)
 #   docker build -t k6-persist .       # the same image without bake
@@ -22,6 +22,10 @@
 ARG K6_IMAGE=grafana/k6:2.2.0
 # Node for bundling the wrapper and as its runtime in the final image.
 ARG NODE_IMAGE=node:24-alpine
+# The digest of K6_IMAGE (sha256:...), for the org.opencontainers.image.base.digest label. A
+# Dockerfile cannot learn it from FROM; the release (docker-bake.hcl, .github/workflows) resolves
+# it from the registry and passes it; left empty, the label is empty.
+ARG K6_IMAGE_DIGEST=
 
 # ---------------------------------------------------------------------------------------------
 # Bundle src/ into one self-contained ESM file. The output is plain JavaScript, so this stage
@@ -58,22 +62,38 @@ RUN set -eu; \
     cp -a /usr/lib/libstdc++.so.6* /usr/lib/libgcc_s.so.1 /out/lib/
 
 # ---------------------------------------------------------------------------------------------
+# That Node without its debug info and static symbol table (what `strip` removes: ~18 MB of a
+# 127 MB binary that carries them). The target platform's binary is read as data by the BUILD
+# platform's Node (scripts/strip-elf.ts), so this needs neither binutils, nor apk's network, nor
+# emulation, and works the same for linux/amd64 and linux/arm64. A binary with nothing to strip
+# is left as it is.
+FROM --platform=${BUILDPLATFORM} ${NODE_IMAGE} AS node-stripped
+COPY scripts/strip-elf.ts /strip-elf.ts
+COPY --from=node-runtime /out /out
+RUN node /strip-elf.ts /out/node
+
+# ---------------------------------------------------------------------------------------------
 FROM ${K6_IMAGE}
 ARG K6_IMAGE
+ARG K6_IMAGE_DIGEST
 ARG VERSION=0.0.0-dev
 ARG REVISION=unknown
 
-# Root for the one RUN that rearranges the filesystem; the base's user comes back below.
+# Root for the one RUN that adds to the filesystem; the base's user comes back below.
 USER root
-# In one layer:
+# In one layer, and nothing of the base's is changed or moved (a file of the base touched here
+# would be copied whole into this layer: /usr/bin/k6, tens of MB, would then ship twice):
 #  - Node goes to /usr/libexec/k6-persist/node: private, not on PATH, so nothing in the image
 #    that runs `node` changes behaviour.
 #  - Its C++ runtime goes to /usr/lib unless the base already has one there (the -with-browser
 #    image does, for Chromium): the base's copy is what its own packages were built against and
 #    is not replaced; the `node --version` check below fails the build if it cannot run Node.
-#  - The real k6 moves to /usr/libexec/k6-persist/k6 and /usr/bin/k6 becomes a symlink to the
-#    wrapper, so every way of starting k6 goes through it: the ENTRYPOINT, a PATH lookup,
-#    Kubernetes `command: ["k6", ...]`, the k6-operator's `sh -c 'command -v k6'`.
+#  - The real k6 stays at /usr/bin/k6. The wrapper is /usr/local/bin/k6, which comes first on the
+#    base's PATH (alpine's: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin), so
+#    every way of starting `k6` by name goes through it: the ENTRYPOINT, a PATH lookup,
+#    Kubernetes `command: ["k6", ...]`, the k6-operator's `sh -c 'command -v k6'`. The build
+#    fails if a base puts /usr/bin first. Only a caller naming /usr/bin/k6 itself gets plain k6
+#    (README, "Building the image").
 #  - k6-version holds what `k6 version` printed at build time: the wrapper reads the k6 major
 #    version from it (for advice that differs between 1.x and 2.x) without starting k6 first.
 #  - /usr/local/bin/k6-persist is the wrapper's own command (its status report), a bundle of its
@@ -85,16 +105,19 @@ USER root
 #    OpenShift, whose random uids run with gid 0.
 # The bind mount brings the runtime in without a layer of its own. Its target is alpine's empty
 # /mnt, an existing directory, so no empty mount point is left behind in the image.
-RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
+RUN --mount=type=bind,from=node-stripped,source=/out,target=/mnt \
     set -eu; \
-    mkdir -p -m 0755 /usr/libexec/k6-persist; \
+    case ":$PATH:" in \
+      *:/usr/local/bin:*:/usr/bin:*) ;; \
+      *) echo "error: PATH=$PATH does not put /usr/local/bin before /usr/bin, so k6 would not find the wrapper" >&2; exit 1 ;; \
+    esac; \
+    mkdir -p -m 0755 /usr/libexec/k6-persist /usr/local/bin; \
     cp -a /mnt/node /usr/libexec/k6-persist/node; \
     [ -e /usr/lib/libstdc++.so.6 ] || cp -a /mnt/lib/libstdc++.so.6* /usr/lib/; \
     [ -e /usr/lib/libgcc_s.so.1 ] || cp -a /mnt/lib/libgcc_s.so.1 /usr/lib/; \
     /usr/libexec/k6-persist/node --version >/dev/null; \
     /usr/bin/k6 version >/usr/libexec/k6-persist/k6-version; \
-    mv /usr/bin/k6 /usr/libexec/k6-persist/k6; \
-    ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/bin/k6; \
+    ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/local/bin/k6; \
     ln -s /usr/libexec/k6-persist/k6-persist-cli.cjs /usr/local/bin/k6-persist; \
     mkdir -p /config /home/k6/.config/k6; \
     chown 12345:0 /config /home/k6/.config /home/k6/.config/k6; \
@@ -103,15 +126,16 @@ RUN --mount=type=bind,from=node-runtime,source=/out,target=/mnt \
 # Last, because they change most often. Their shebang is #!/usr/libexec/k6-persist/node.
 COPY --from=build /src/dist/k6-persist.cjs /src/dist/k6-persist-cli.cjs /usr/libexec/k6-persist/
 
-# Where the wrapper finds the real k6.
-ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6
+# Where the wrapper finds the real k6 (an absolute path: never the wrapper itself).
+ENV K6_PERSIST_K6_BIN=/usr/bin/k6
 
 LABEL org.opencontainers.image.title="k6-persist" \
       org.opencontainers.image.description="grafana/k6 whose k6 Cloud login persists on a mounted volume" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.base.name="${K6_IMAGE}"
+      org.opencontainers.image.base.name="${K6_IMAGE}" \
+      org.opencontainers.image.base.digest="${K6_IMAGE_DIGEST}"
 
 # Deliberately NO `VOLUME` for the config directory: a VOLUME gives every container an anonymous
 # volume of its own, which `docker run --rm` deletes on exit, token included, and which the next

@@ -23,7 +23,7 @@ const flag = z.pipe(
 
 const absolutePath = z.string().check(z.refine((value: string) => value.startsWith('/'), 'must be an absolute path'));
 
-export const DEFAULT_K6_BIN = '/usr/libexec/k6-persist/k6';
+export const DEFAULT_K6_BIN = '/usr/bin/k6';
 export const DEFAULT_MOUNTINFO = '/proc/self/mountinfo';
 
 /** Points of a login save where the crash-safety tests can hold the wrapper to kill it. */

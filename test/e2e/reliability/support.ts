@@ -12,7 +12,7 @@ export { wrapperLines };
 
 /** The image's own Node: the readers use it to parse the file exactly as strictly as JSON is. */
 export const IMAGE_NODE = '/usr/libexec/k6-persist/node';
-export const REAL_K6 = '/usr/libexec/k6-persist/k6';
+export const REAL_K6 = '/usr/bin/k6';
 
 /** Runs a shell script in the image (as the image's user unless spec.user says otherwise). */
 export function shell(spec: Omit<ContainerSpec, 'entrypoint' | 'command'>, script: string, timeoutMs?: number): Promise<Outcome> {

@@ -30,7 +30,7 @@ const image = {
   user: Number(one(/^USER\s+(\d+)\s*$/m, dockerfile, 'the final USER of the Dockerfile')),
   workdir: one(/^WORKDIR\s+(\S+)\s*$/m, dockerfile, 'WORKDIR'),
   entrypoint: one(/^ENTRYPOINT\s+(\[.*\])\s*$/m, dockerfile, 'ENTRYPOINT'),
-  k6OnPath: one(/ln -s (\S+) \/usr\/bin\/k6\b/, dockerfile, 'the /usr/bin/k6 symlink'),
+  k6OnPath: one(/ln -s (\S+) \/usr\/local\/bin\/k6(?![\w-])/, dockerfile, 'the /usr/local/bin/k6 symlink'),
   k6Version: one(/variable "K6_VERSION"\s*\{\s*default\s*=\s*"([^"]+)"/, bake, 'K6_VERSION in docker-bake.hcl'),
   imageName: one(/variable "IMAGE"\s*\{\s*default\s*=\s*"([^"]+)"/, bake, 'IMAGE in docker-bake.hcl'),
 };
@@ -88,9 +88,9 @@ describe('the image the examples name', () => {
       } else if (command[0] === 'sh') {
         expect(command[1], site.label).toBe('-c');
         expect(command[2], site.label).toMatch(/(^|[;&|] *)k6 /);
-        expect(command[2], site.label).not.toMatch(/\/usr\/libexec\/k6-persist\/k6\b/);
+        expect(command[2], site.label).not.toMatch(/\/usr\/bin\/k6\b/);
       } else {
-        // A bare name: the PATH lookup finds /usr/bin/k6, the wrapper (not the real binary).
+        // A bare name: the PATH lookup finds /usr/local/bin/k6, the wrapper (not the real binary).
         expect(command[0], site.label).toBe('k6');
         expect(['run', 'cloud'], site.label).toContain(analyseArgs(command.slice(1).concat(args ?? [])).command[0]);
       }

@@ -27,10 +27,11 @@ function problems(env: NodeJS.ProcessEnv): string[] {
   return result.problems;
 }
 
-// What the README and the Dockerfile rely on: the real k6 moved to /usr/libexec, the mount table
-// of the process itself, output on, exec where possible.
+// What the README and the Dockerfile rely on: the real k6 where the base image has it
+// (/usr/bin/k6; the wrapper is /usr/local/bin/k6, ahead of it on PATH), the mount table of the
+// process itself, output on, exec where possible.
 const DEFAULTS: Settings = {
-  k6Binary: '/usr/libexec/k6-persist/k6',
+  k6Binary: '/usr/bin/k6',
   persistDir: undefined,
   quiet: false,
   debug: false,
