@@ -22,10 +22,6 @@
 ARG K6_IMAGE=grafana/k6:2.2.0
 # Node for bundling the wrapper and as its runtime in the final image.
 ARG NODE_IMAGE=node:24-alpine
-# The digest of K6_IMAGE (sha256:...), for the org.opencontainers.image.base.digest label. A
-# Dockerfile cannot learn it from FROM; the release (docker-bake.hcl, .github/workflows) resolves
-# it from the registry and passes it; left empty, the label is empty.
-ARG K6_IMAGE_DIGEST=
 
 # ---------------------------------------------------------------------------------------------
 # Bundle src/ into one self-contained ESM file. The output is plain JavaScript, so this stage
@@ -75,7 +71,6 @@ RUN node /strip-elf.ts /out/node
 # ---------------------------------------------------------------------------------------------
 FROM ${K6_IMAGE}
 ARG K6_IMAGE
-ARG K6_IMAGE_DIGEST
 ARG VERSION=0.0.0-dev
 ARG REVISION=unknown
 
@@ -134,8 +129,9 @@ LABEL org.opencontainers.image.title="k6-persist" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.base.name="${K6_IMAGE}" \
-      org.opencontainers.image.base.digest="${K6_IMAGE_DIGEST}"
+      org.opencontainers.image.base.name="${K6_IMAGE}"
+# org.opencontainers.image.base.digest: a Dockerfile cannot learn its base's digest, so the
+# release's bake targets add that label (BASE_DIGESTS in docker-bake.hcl).
 
 # Deliberately NO `VOLUME` for the config directory: a VOLUME gives every container an anonymous
 # volume of its own, which `docker run --rm` deletes on exit, token included, and which the next
