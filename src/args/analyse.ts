@@ -45,6 +45,11 @@ export interface LoginRequest {
   stack?: string;
   show: boolean;
   reset: boolean;
+  /**
+   * Index in argv just after the command words: a flag inserted there can never be taken as the
+   * value of another flag (the token before it is a command word) nor fall behind a `--`.
+   */
+  flagsAt: number;
 }
 
 export interface ArgsAnalysis {
@@ -107,10 +112,16 @@ export function analyseArgs(argv: readonly string[]): ArgsAnalysis {
   if (found.unknownWord !== undefined) analysis.unknownCommand = found.unknownWord;
   const config = lastConfigFlag(parsed.occurrences);
   if (config) analysis.config = config;
-  const login = loginRequest(found.words, parsed.occurrences);
+  const login = loginRequest(found, parsed.occurrences);
   if (login) analysis.login = login;
   if (parsed.flagMissingValue !== undefined) analysis.flagMissingValue = parsed.flagMissingValue;
   return analysis;
+}
+
+/** argv with `flags` inserted at `at` (a login's flagsAt), everything else as it was. */
+export function insertFlags(argv: readonly string[], flags: readonly string[], at: number): string[] {
+  if (!Number.isInteger(at) || at < 0 || at > argv.length) throw new RangeError(`cannot insert flags at ${at} into ${argv.length} arguments`);
+  return [...argv.slice(0, at), ...flags, ...argv.slice(at)];
 }
 
 /**
@@ -136,6 +147,8 @@ export function replaceConfigPath(argv: readonly string[], flag: ConfigFlag, new
 
 interface FoundCommand {
   readonly words: string[];
+  /** Index in argv just after the last command word (0 when there is none). */
+  readonly end: number;
   readonly spec: CommandSpec;
   /** Every token except the command words: what cobra hands to pflag. */
   readonly flagTokens: Token[];
@@ -147,12 +160,14 @@ function findCommand(tokens: readonly Token[]): FoundCommand {
   const words: string[] = [];
   let spec = ROOT_COMMAND;
   let remaining = [...tokens];
+  let end = 0;
   for (;;) {
     const candidate = firstPositional(remaining, indexFlags(ROOT_PERSISTENT_FLAGS, spec.flags));
     const child = candidate && spec.subcommands.get(candidate.text);
-    if (candidate && !child && words.length === 0) return { words, spec, flagTokens: remaining, unknownWord: candidate.text };
-    if (!candidate || !child) return { words, spec, flagTokens: remaining };
+    if (candidate && !child && words.length === 0) return { words, end, spec, flagTokens: remaining, unknownWord: candidate.text };
+    if (!candidate || !child) return { words, end, spec, flagTokens: remaining };
     words.push(candidate.text);
+    end = candidate.index + 1;
     remaining = remaining.filter((token) => token !== candidate);
     spec = child;
   }
@@ -353,14 +368,15 @@ const LOGIN_COMMANDS: ReadonlyMap<string, LoginKind> = new Map([
   ['cloud login', 'cloud-login'],
 ]);
 
-function loginRequest(words: readonly string[], occurrences: readonly FlagOccurrence[]): LoginRequest | undefined {
-  const kind = LOGIN_COMMANDS.get(words.join(' '));
+function loginRequest(found: FoundCommand, occurrences: readonly FlagOccurrence[]): LoginRequest | undefined {
+  const kind = LOGIN_COMMANDS.get(found.words.join(' '));
   if (kind === undefined) return undefined;
   const request: LoginRequest = {
     kind,
     show: lastBool(occurrences, 'show'),
     // k6 tests `reset.Valid` (flag changed), not its value: even --reset=false resets.
     reset: occurrencesOf(occurrences, 'reset').length > 0,
+    flagsAt: found.end,
   };
   const token = lastValue(occurrences, 'token');
   if (token !== undefined) request.token = token;

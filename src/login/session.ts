@@ -2,7 +2,7 @@
 // merged into the persistent file. A failed login leaves the persistent file untouched.
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { replaceConfigPath } from '../args/analyse.ts';
+import { insertFlags, replaceConfigPath } from '../args/analyse.ts';
 import { parseConfigText, serializeConfig } from '../config/document.ts';
 import { readConfigFile } from '../config/read.ts';
 import { ConfigWriteError, replaceFile } from '../config/atomic-write.ts';
@@ -10,9 +10,9 @@ import { errorCode } from '../config/errno.ts';
 import { applyCloudChange, diffCloud, isEmptyChange, summarizeCloud } from '../config/merge.ts';
 import { maskToken } from '../config/mask.ts';
 import { runChild } from '../handover/spawn.ts';
-import { messages, unusableConfigMessage } from '../report/messages.ts';
+import { describeTokenSource, messages, unusableConfigMessage, type Supplied } from '../report/messages.ts';
 import type { Logger } from '../report/log.ts';
-import type { Invocation, LoginPlan } from '../plan/types.ts';
+import type { Invocation, LoginPlan, LoginSupply } from '../plan/types.ts';
 import { EXIT_GENERIC_ERROR, EXIT_INVALID_CONFIG } from '../plan/types.ts';
 import { createStaging, removeAbandonedStaging, type Staging } from './staging.ts';
 import { LOCK_TIMEOUT_MS, LockTimeoutError, lockPathFor, removeStaleLeftovers, waitForLockRelease, withConfigLock } from '../config/lock.ts';
@@ -23,6 +23,25 @@ const PAUSE_MS = 30_000;
 export interface LoginTiming {
   /** How long a busy lock is waited for, before k6 runs and again for the save. */
   lockTimeoutMs: number;
+}
+
+/**
+ * The flags a supply adds, each with its value after `=` so that nothing can separate them. The
+ * token goes to this one k6 child's argv only: never to stdin (audit D11), never printed.
+ */
+export function supplyFlags(supply: LoginSupply): string[] {
+  return [
+    ...(supply.token ? [`--token=${supply.token.value}`] : []),
+    ...(supply.stack ? [`--stack=${supply.stack}`] : []),
+    ...(supply.quiet ? ['-q'] : []),
+  ];
+}
+
+/** What the login line says the wrapper gave k6, without the token itself. */
+function suppliedOf(plan: LoginPlan): Supplied {
+  const supply = plan.supply;
+  if (!supply) return {};
+  return { ...(supply.token ? { tokenFrom: describeTokenSource(supply.token.source) } : {}), ...(supply.stack ? { stack: supply.stack } : {}) };
 }
 
 export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger, timing: LoginTiming = { lockTimeoutMs: LOCK_TIMEOUT_MS }): Promise<number> {
@@ -46,7 +65,9 @@ export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger, tim
   log.debug(`login staging copy: ${staging.configPath}`);
   if (plan.writable) removeAbandonedStaging(dirname(plan.place.path)).forEach((name) => log.debug(`removed an abandoned staging copy: ${name}`));
   try {
-    const args = plan.configFlag ? replaceConfigPath(k6.args, plan.configFlag, staging.configPath) : k6.args;
+    const own = plan.configFlag ? replaceConfigPath(k6.args, plan.configFlag, staging.configPath) : k6.args;
+    // After the config path: inserting shifts only what follows the command words, never -c.
+    const args = plan.supply ? insertFlags(own, supplyFlags(plan.supply), plan.supply.at) : own;
     // k6 1.x's `login cloud` also copies a pre-v0.58 file to k6's DEFAULT path on every run, in
     // place, whatever -c says; with the volume at ~/.config that path is on the volume. A config
     // home inside the staging directory keeps that write private too: the login already starts
@@ -55,6 +76,7 @@ export async function runLogin(plan: LoginPlan, k6: Invocation, log: Logger, tim
     const outcome = await runChild({ ...k6, args, env });
     if (outcome.exitCode !== 0) {
       log.debug(`k6 exited ${outcome.exitCode}: the persistent config is left as it was`);
+      if (plan.supply?.token || plan.supply?.stack) log.notice(messages.loginRefusedWithSupplied(plan.place.path, suppliedOf(plan)));
       return outcome.exitCode;
     }
     return saveChanges(plan, staging, log, timing);
@@ -71,7 +93,7 @@ function reportUnchanged(plan: LoginPlan, log: Logger): void {
   const parsed = text === undefined ? undefined : parseConfigText(text);
   const summary = parsed?.ok ? summarizeCloud(parsed.config) : {};
   const place = fromLegacy ? { path: plan.legacyPath!, source: plan.place.source, mount: plan.place.mount } : plan.place;
-  log.notice(messages.loginUnchanged(place, { ...(summary.token ? { token: maskToken(summary.token) } : {}), stack: summary.stackID }));
+  log.notice(messages.loginUnchanged(place, { ...(summary.token ? { token: maskToken(summary.token) } : {}), stack: summary.stackID }, suppliedOf(plan)));
 }
 
 /**
@@ -136,7 +158,7 @@ function saveChanges(plan: LoginPlan, staging: Staging, log: Logger, timing: Log
     if (!saved) return EXIT_INVALID_CONFIG;
     const summary = summarizeCloud(saved.next);
     if (summary.token) {
-      log.notice(messages.loginSaved(plan.place, { token: maskToken(summary.token), stack: summary.stackID }));
+      log.notice(messages.loginSaved(plan.place, { token: maskToken(summary.token), stack: summary.stackID }, suppliedOf(plan)));
       warnIfReadableByOthers(saved.path, log);
     } else {
       log.notice(messages.loginCleared(plan.place));

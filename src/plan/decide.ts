@@ -4,12 +4,15 @@ import { parseConfigText } from '../config/document.ts';
 import { k6DefaultConfigPath } from '../mounts/locate.ts';
 import { summarizeCloud } from '../config/merge.ts';
 import type { Ownership, Runtime, Situation } from '../report/advice.ts';
-import { messages, unusableConfigMessage } from '../report/messages.ts';
+import { describeTokenSource, messages, unusableConfigMessage } from '../report/messages.ts';
+import { maskToken } from '../config/mask.ts';
+import type { LoginRequest } from '../args/analyse.ts';
 import {
   EXIT_GENERIC_ERROR,
   EXIT_INVALID_CONFIG,
   type Facts,
   type LoginPlan,
+  type LoginSupply,
   type PersistentFacts,
   type Plan,
   type Prepare,
@@ -90,16 +93,77 @@ function mayWrite(dir: Ownership, facts: Facts): boolean {
   return (dir.mode & 0o002) !== 0;
 }
 
-function useTokenFile(facts: Facts, draft: Draft): Refusal | undefined {
+/** K6_CLOUD_TOKEN_FILE's token, checked; a refusal when it cannot be used. */
+function tokenFromFile(facts: Facts): Refusal | { token: string; path: string } | undefined {
   if (!facts.tokenFile) return undefined;
   const { path, content, errorCode } = facts.tokenFile;
   if (facts.env['K6_CLOUD_TOKEN']) return refusal(messages.tokenFileConflict());
   if (errorCode) return refusal(messages.tokenFileUnreadable(path, errorCode));
   const token = (content ?? '').trim();
   if (token === '') return refusal(messages.tokenFileEmpty(path));
-  draft.env['K6_CLOUD_TOKEN'] = token;
-  draft.debug.push(`K6_CLOUD_TOKEN taken from K6_CLOUD_TOKEN_FILE ${path}`);
-  return undefined;
+  return { token, path };
+}
+
+/** k6 1.x, known from the image's record; an unknown k6 is taken for the current major, 2.x. */
+function isK6v1(facts: Facts): boolean {
+  return facts.k6Version !== undefined && facts.k6Version.major < 2;
+}
+
+/** The token a login without --token takes from a secret: the token file's, else a non-blank K6_CLOUD_TOKEN. */
+function secretToken(facts: Facts, fromFile: { token: string; path: string } | undefined): LoginSupply['token'] {
+  if (fromFile) return { value: fromFile.token, source: { kind: 'K6_CLOUD_TOKEN_FILE', path: fromFile.path } };
+  // k6 ignores an empty K6_CLOUD_TOKEN (audit D2); a blank one is no token to log in with either.
+  const fromEnv = (facts.env['K6_CLOUD_TOKEN'] ?? '').trim();
+  return fromEnv === '' ? undefined : { value: fromEnv, source: { kind: 'K6_CLOUD_TOKEN' } };
+}
+
+/** The stack the file a login starts from holds: its URL (what --stack takes) and its id. */
+function savedStack(initialText: string): { url?: string; id?: unknown } {
+  const parsed = parseConfigText(initialText);
+  if (!parsed.ok) return {};
+  const summary = summarizeCloud(parsed.config);
+  const url = typeof summary.stackURL === 'string' && summary.stackURL.trim() !== '' ? summary.stackURL : undefined;
+  return { ...(url ? { url } : {}), ...(summary.stackID !== undefined ? { id: summary.stackID } : {}) };
+}
+
+/**
+ * What the wrapper adds to a login's command line. A login that would save a token typed nowhere
+ * takes it from the secret the user gave (K6_CLOUD_TOKEN_FILE or K6_CLOUD_TOKEN), which k6's own
+ * login ignores; it reaches k6 as --token of this one child, never through stdin (k6 does not
+ * read a piped prompt reliably, audit D11). k6 2.x refuses a token without --stack (audit D5):
+ * a `cloud login` without one is given the stack the file holds, so rotating a token keeps it.
+ * `--show` and `--reset` are k6's alone.
+ */
+function planSupply(facts: Facts, login: LoginRequest, initialText: string, path: string, fromFile: { token: string; path: string } | undefined, draft: Draft): LoginSupply | undefined {
+  // A flag missing its value would take whatever follows it: nothing is added, k6 reports it.
+  if (login.show || login.reset || facts.args.flagMissingValue !== undefined) return undefined;
+  const v1 = isK6v1(facts);
+  // `login cloud` exists in k6 1.x only; k6 2.x refuses the command whatever it is given.
+  if (login.kind === 'login-cloud' && facts.k6Version !== undefined && !v1) return undefined;
+  const token = login.token === undefined ? secretToken(facts, fromFile) : undefined;
+  if (login.token === undefined && !token) return undefined;
+  let stack: string | undefined;
+  // k6 1.x keeps the file's stack by itself and takes a token alone; `login cloud` has no --stack.
+  if (login.kind === 'cloud-login' && login.stack === undefined && !v1) {
+    const saved = savedStack(initialText);
+    stack = saved.url;
+    if (!stack && token) {
+      // Without a stack k6 2.x would refuse the token: it asks for both instead, as without the
+      // wrapper, and the user learns why the secret was not used.
+      draft.notices.push(messages.secretLoginNeedsStack(describeTokenSource(token.source), path, saved.id));
+      return undefined;
+    }
+    // A stack id alone cannot be given to a login (it takes a URL or slug); k6's own refusal would not say why.
+    if (!stack && saved.id !== undefined) draft.notices.push(messages.loginNeedsStackUrl(path, saved.id));
+  }
+  if (!token && !stack) return undefined;
+  if (token) draft.debug.push(`login: no --token given: the token from ${describeTokenSource(token.source)} (${maskToken(token.value)}) is given to k6 as --token`);
+  if (stack) draft.debug.push(`login: no --stack given: the stack saved in ${path}, ${stack}, is given to k6 as --stack`);
+  // k6 1.x prints the token it saved in full unless -q; a token from a secret must not be shown.
+  // An unknown k6 may be a 1.x as well.
+  const quiet = token !== undefined && !facts.args.quiet && (v1 || facts.k6Version === undefined);
+  if (quiet) draft.debug.push('login: -q for k6, which may print the token it saves in full (k6 1.x)');
+  return { at: login.flagsAt, ...(token ? { token } : {}), ...(stack ? { stack } : {}), quiet };
 }
 
 /** Makes the persistent file usable by k6; says what a login starts from. */
@@ -174,7 +238,13 @@ function cannotSave(facts: Facts, persistent: PersistentFacts): Refusal {
   return refusal(messages.cannotSave(situation, problem));
 }
 
-function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, config: { initialText: string; legacyPath?: string }): Refusal | LoginPlan {
+function planLogin(
+  facts: Facts,
+  persistent: PersistentFacts,
+  draft: Draft,
+  config: { initialText: string; legacyPath?: string },
+  fromFile: { token: string; path: string } | undefined,
+): Refusal | LoginPlan {
   const { location } = facts;
   const login = facts.args.login!;
   const place = situationOf(facts, persistent);
@@ -192,6 +262,7 @@ function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, conf
     draft.prepare.push({ kind: 'mkdir', path: dirname(persistent.path) });
   }
   draft.debug.push(`login: k6 works on a private staging copy; changes under collectors.cloud are merged into ${persistent.path}`);
+  const supply = planSupply(facts, login, config.initialText, persistent.path, fromFile, draft);
   return {
     place,
     configFlag: location.source === 'flag' ? facts.args.config : undefined,
@@ -202,6 +273,7 @@ function planLogin(facts: Facts, persistent: PersistentFacts, draft: Draft, conf
     saves: savesSomething,
     ...(config.legacyPath ? { legacyPath: config.legacyPath } : {}),
     pauseAt: facts.settings.pauseAt,
+    ...(supply ? { supply } : {}),
   };
 }
 
@@ -209,18 +281,23 @@ export function decide(facts: Facts): Plan {
   const draft: Draft = { env: { ...facts.env }, notices: [], debug: [], prepare: [] };
   const refuse = ({ message, exitCode }: Refusal): Plan => ({ kind: 'refuse', exitCode, message, debug: draft.debug });
 
+  const { location, args, persistent } = facts;
+  // `cloud login --help` only prints help: nothing is read or saved.
+  const login = args.help ? undefined : args.login;
   // `version`, `help` and the like use no token: a broken secret mount must not break them.
-  const tokenProblem = readsConfig(facts) ? useTokenFile(facts, draft) : undefined;
-  if (tokenProblem) return refuse(tokenProblem);
+  const fromFile = readsConfig(facts) ? tokenFromFile(facts) : undefined;
+  if (fromFile && 'message' in fromFile) return refuse(fromFile);
+  // k6's login ignores K6_CLOUD_TOKEN; a login is handed the file's token as --token instead.
+  if (fromFile && !login) {
+    draft.env['K6_CLOUD_TOKEN'] = fromFile.token;
+    draft.debug.push(`K6_CLOUD_TOKEN taken from K6_CLOUD_TOKEN_FILE ${fromFile.path}`);
+  }
 
   if (!facts.homeUsable) {
     draft.prepare.push({ kind: 'private-home', setXdg: !facts.env['XDG_CONFIG_HOME'] });
     draft.debug.push(`HOME ${JSON.stringify(facts.env['HOME'] ?? '')} is not a writable directory: k6 gets a private one`);
   }
 
-  const { location, args, persistent } = facts;
-  // `cloud login --help` only prints help: nothing is read or saved.
-  const login = args.help ? undefined : args.login;
   draft.debug.push(`config location: ${location.reason}`);
   const handover = facts.settings.handover === 'spawn' || !facts.execve ? 'spawn' : 'exec';
   const k6 = { file: facts.settings.k6Binary, argv0: facts.argv0, args: [...facts.argv], env: draft.env };
@@ -250,7 +327,7 @@ export function decide(facts: Facts): Plan {
     return run({ handover, situation: situationOf(facts, persistent) });
   }
 
-  const loginPlan = planLogin(facts, persistent, draft, config);
+  const loginPlan = planLogin(facts, persistent, draft, config, fromFile);
   if ('message' in loginPlan) return refuse(loginPlan);
   return run({ handover: 'spawn', login: loginPlan, situation: loginPlan.place });
 }

@@ -5,6 +5,7 @@ import type { ArgsAnalysis } from '../args/analyse.ts';
 import type { Location } from '../mounts/locate.ts';
 import type { PausePoint, Settings } from '../settings/env.ts';
 import type { Ownership, Situation } from '../report/advice.ts';
+import type { K6Version } from './k6-version.ts';
 
 /** What the edges found out; the only input of the decision. */
 export interface Facts {
@@ -25,6 +26,8 @@ export interface Facts {
   groups?: readonly number[];
   /** /proc/self/uid_map is not the identity map: rootless Podman or Docker, or a Pod with hostUsers: false. */
   userNamespace?: boolean;
+  /** The real k6's version as the image recorded it; read for logins only, absent when unknown. */
+  k6Version?: K6Version;
 }
 
 export interface PersistentFacts {
@@ -56,6 +59,23 @@ export type Prepare =
   | { kind: 'private-config' }
   | { kind: 'private-home'; setXdg: boolean };
 
+/** Where a token the wrapper hands to a login came from; never the token itself. */
+export type TokenSource = { kind: 'K6_CLOUD_TOKEN_FILE'; path: string } | { kind: 'K6_CLOUD_TOKEN' };
+
+/**
+ * What the wrapper adds to k6's login command line, for this one k6 child only: a token from a
+ * secret (the user gave no --token), the stack the persistent file holds (k6 2.x refuses a
+ * token without one, and the user gave no --stack), and -q where k6 would print the token.
+ */
+export interface LoginSupply {
+  /** argv index after the command words (LoginRequest.flagsAt). */
+  at: number;
+  token?: { value: string; source: TokenSource };
+  /** The saved stackURL, as k6 saved it: every k6 2.x takes a full URL as --stack. */
+  stack?: string;
+  quiet: boolean;
+}
+
 export interface LoginPlan {
   place: Situation;
   /** The user's -c/--config argument, re-pointed at the staging copy. */
@@ -73,6 +93,8 @@ export interface LoginPlan {
   legacyPath?: string;
   /** Test hook (K6_PERSIST_PAUSE_AT): hold at this point of the save so a test can kill the process. */
   pauseAt: PausePoint | undefined;
+  /** Flags the wrapper adds for k6 (a token from a secret, the saved stack); absent when none. */
+  supply?: LoginSupply;
 }
 
 export interface Invocation {

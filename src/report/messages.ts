@@ -3,6 +3,7 @@
 import { valueText } from '../config/document.ts';
 import type { FileState } from '../config/read.ts';
 import type { LoginKind } from '../args/analyse.ts';
+import type { TokenSource } from '../plan/types.ts';
 import type { ClassifiedMount } from '../mounts/classify.ts';
 import { describeMount } from '../mounts/describe.ts';
 import type { LocationSource } from '../mounts/locate.ts';
@@ -40,6 +41,19 @@ function exampleLogin(kind: LoginKind | undefined): string {
   if (kind === 'login-cloud') return `\`${VOLUME_FIX} login cloud --token <token>\``;
   return `\`${VOLUME_FIX} cloud login --token <token> --stack <stack>\` (k6 2.x needs the stack; leave out --stack on k6 1.x before 1.6)`;
 }
+
+/** What the wrapper gave a login: where the token came from (a variable, never the token), the saved stack URL. */
+export interface Supplied {
+  tokenFrom?: string;
+  stack?: string;
+}
+
+export function describeTokenSource(source: TokenSource): string {
+  return source.kind === 'K6_CLOUD_TOKEN_FILE' ? `K6_CLOUD_TOKEN_FILE ${source.path}` : 'K6_CLOUD_TOKEN';
+}
+
+const tokenOrigin = (supplied: Supplied) => (supplied.tokenFrom ? ` (from ${supplied.tokenFrom})` : '');
+const stackOrigin = (supplied: Supplied) => (supplied.stack ? ` (the saved stack ${supplied.stack}, kept: no --stack was given)` : '');
 
 const uidOf = (situation: Situation | undefined) => situation?.uid ?? process.getuid?.() ?? '?';
 
@@ -121,19 +135,42 @@ export const messages = {
   prepareFailed: (what: 'directory' | 'file', path: string, code: string, situation?: Situation) =>
     `error: could not create ${what === 'directory' ? `the directory ${path} for the k6 config file` : `the k6 config file ${path}`} (${code}): ${fixForCode(code, path, situation)} k6 was not started.`,
 
-  loginSaved: (place: Place, summary: { token?: string; stack?: unknown }) =>
+  loginSaved: (place: Place, summary: { token?: string; stack?: unknown }, supplied: Supplied = {}) =>
     `k6 Cloud login saved to ${describePlace(place)}` +
-    (summary.token ? `: token ${summary.token}` : '') +
-    (summary.stack != null ? `, stack ${valueText(summary.stack)}` : '') +
+    (summary.token ? `: token ${summary.token}${tokenOrigin(supplied)}` : '') +
+    (summary.stack != null ? `, stack ${valueText(summary.stack)}${stackOrigin(supplied)}` : '') +
     '.',
 
   loginCleared: (place: Place) => `k6 Cloud login removed from ${describePlace(place)}.`,
 
   /** After a login that changed nothing: the user still learns where the login lives. */
-  loginUnchanged: (place: Place, summary: { token?: string; stack?: unknown }) =>
+  loginUnchanged: (place: Place, summary: { token?: string; stack?: unknown }, supplied: Supplied = {}) =>
     summary.token
-      ? `k6 Cloud login unchanged in ${describePlace(place)}: token ${summary.token}` + (summary.stack != null ? `, stack ${valueText(summary.stack)}` : '') + '.'
+      ? `k6 Cloud login unchanged in ${describePlace(place)}: token ${summary.token}${tokenOrigin(supplied)}` +
+        (summary.stack != null ? `, stack ${valueText(summary.stack)}${stackOrigin(supplied)}` : '') +
+        '.'
       : `no k6 Cloud login in ${describePlace(place)} (unchanged).`,
+
+  /** k6 refused a login the wrapper gave a token or a stack to: say which, so the right one gets fixed. */
+  loginRefusedWithSupplied: (path: string, supplied: Supplied) =>
+    `k6 refused the login, which was given ${[
+      supplied.tokenFrom ? `the token from ${supplied.tokenFrom} (no --token was given)` : '',
+      supplied.stack ? `the stack saved in ${path}, ${supplied.stack} (no --stack was given)` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ')}. Nothing was changed.` +
+    (supplied.stack ? ' To log in to another stack, give it with --stack.' : '') +
+    (supplied.tokenFrom ? ` Check that ${supplied.tokenFrom} holds a valid k6 Cloud API token.` : ''),
+
+  /** k6 2.x logs in only with a stack: the secret's token is not used without one. */
+  secretLoginNeedsStack: (source: string, path: string, stackId: unknown) =>
+    `warning: ${source} holds a token, but k6 2.x logs in only with a stack, and no --stack was given` +
+    (stackId !== undefined ? ` (${path} holds stack id ${valueText(stackId)} but no stackURL, and a login takes a URL or slug)` : ` nor is one saved in ${path}`) +
+    `, so k6 asks for the token and the stack itself. Add --stack <slug or URL> (\`cloud login --stack my-stack\`) to log in with the token from ${source}.`,
+
+  /** A stack id alone cannot be given to k6's login. */
+  loginNeedsStackUrl: (path: string, stackId: unknown) =>
+    `warning: no --stack was given and ${path} holds stack id ${valueText(stackId)} but no stackURL; k6's login takes a stack's URL or slug, not its id. Add --stack <slug or URL>.`,
 
   /** The lock was held before k6 ran: nothing happened yet. */
   lockBusy: (lockPath: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseArgs, type ConfigFlag } from '../../../src/args/analyse.ts';
+import { analyseArgs, insertFlags, type ConfigFlag } from '../../../src/args/analyse.ts';
 
 describe('command path', () => {
   it.each([
@@ -232,8 +232,8 @@ describe('help', () => {
 
 describe('login', () => {
   it('names the command used', () => {
-    expect(analyseArgs(['cloud', 'login']).login).toEqual({ kind: 'cloud-login', show: false, reset: false });
-    expect(analyseArgs(['login', 'cloud']).login).toEqual({ kind: 'login-cloud', show: false, reset: false });
+    expect(analyseArgs(['cloud', 'login']).login).toEqual({ kind: 'cloud-login', show: false, reset: false, flagsAt: 2 });
+    expect(analyseArgs(['login', 'cloud']).login).toEqual({ kind: 'login-cloud', show: false, reset: false, flagsAt: 2 });
   });
 
   it.each([['run'], ['cloud'], ['cloud', 'run'], ['login'], ['login', 'influxdb'], ['help', 'cloud', 'login'], []])(
@@ -306,6 +306,41 @@ describe('login', () => {
     expect(analyseArgs(['cloud', '-s', '1m:1', 'login']).login?.show).toBe(true);
     expect(analyseArgs(['run', '-s', '1m:1']).unknownFlags).toEqual([]);
     expect(analyseArgs(['run', '-t', 'js', '-c', '/a.json']).config?.path).toBe('/a.json');
+  });
+
+  it.each([
+    [['cloud', 'login'], 2],
+    [['-q', 'cloud', 'login', '--stack', 's'], 3],
+    [['-c', '/a.json', 'cloud', '-v', 'login'], 5],
+    [['cloud', 'login', '--', 'x'], 2],
+    [['-t', 'T0k', 'login', 'cloud'], 4],
+  ])('flagsAt of %j is just after the command words: %i', (argv, at) => {
+    expect(analyseArgs(argv).login?.flagsAt).toBe(at);
+  });
+
+  it('flags inserted at flagsAt are read by k6 as flags, never as another flag\'s value nor behind `--`', () => {
+    for (const argv of [
+      ['cloud', 'login', '--stack', 'team'],
+      ['-c', '/a.json', 'cloud', 'login', '--', 'x'],
+      ['cloud', '-c', '/a.json', 'login', '-c'],
+      ['--config', 'login', 'cloud', 'login'],
+    ]) {
+      const at = analyseArgs(argv).login?.flagsAt;
+      expect(at, JSON.stringify(argv)).toBeDefined();
+      const inserted = analyseArgs(insertFlags(argv, ['--token=NEW', '--stack=https://x.grafana.net'], at!));
+      expect(inserted.login?.token, JSON.stringify(argv)).toBe('NEW');
+      expect(inserted.command, JSON.stringify(argv)).toEqual(['cloud', 'login']);
+      expect(inserted.config?.path, JSON.stringify(argv)).toBe(analyseArgs(argv).config?.path);
+    }
+  });
+
+  it('insertFlags keeps every other argument in order, and refuses a place outside argv', () => {
+    expect(insertFlags(['a', 'b', 'c'], ['x', 'y'], 1)).toEqual(['a', 'x', 'y', 'b', 'c']);
+    expect(insertFlags(['a'], ['x'], 1)).toEqual(['a', 'x']);
+    expect(insertFlags(['a'], ['x'], 0)).toEqual(['x', 'a']);
+    expect(() => insertFlags(['a'], ['x'], 2)).toThrow(RangeError);
+    expect(() => insertFlags(['a'], ['x'], -1)).toThrow(RangeError);
+    expect(() => insertFlags(['a'], ['x'], 0.5)).toThrow(RangeError);
   });
 
   it('reads -c and the token together', () => {

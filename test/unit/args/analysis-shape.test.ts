@@ -21,8 +21,8 @@ describe('the analysis has exactly the fields found', () => {
   });
 
   it('a login without token or stack has neither field', () => {
-    expect(analyseArgs(['cloud', 'login']).login).toStrictEqual({ kind: 'cloud-login', show: false, reset: false });
-    expect(analyseArgs(['login', 'cloud', '-s']).login).toStrictEqual({ kind: 'login-cloud', show: true, reset: false });
+    expect(analyseArgs(['cloud', 'login']).login).toStrictEqual({ kind: 'cloud-login', show: false, reset: false, flagsAt: 2 });
+    expect(analyseArgs(['login', 'cloud', '-s']).login).toStrictEqual({ kind: 'login-cloud', show: true, reset: false, flagsAt: 2 });
   });
 
   it('a login with both', () => {
@@ -32,6 +32,7 @@ describe('the analysis has exactly the fields found', () => {
       stack: 'team',
       show: false,
       reset: false,
+      flagsAt: 2,
     });
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockPathFor } from '../../../src/config/lock.ts';
-import { runLogin } from '../../../src/login/session.ts';
+import { runLogin, supplyFlags } from '../../../src/login/session.ts';
 import type { Situation } from '../../../src/report/advice.ts';
 import type { Logger } from '../../../src/report/log.ts';
 import type { LoginPlan } from '../../../src/plan/types.ts';
@@ -14,12 +14,15 @@ const sandbox = mkdtempSync(join(tmpdir(), 'k6p-session-'));
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
 // Writes the token it is given into the file k6 was pointed at (K6_CONFIG), as a login does;
-// FAKE_TAKE_LOCK: takes that lock meanwhile, as a concurrent login would.
+// FAKE_TAKE_LOCK: takes that lock meanwhile, as a concurrent login would; FAKE_ARGS: records its
+// arguments there, one a line; FAKE_EXIT: fails with that code first, as a refused login does.
 const FAKE_K6 = join(sandbox, 'k6');
 writeFileSync(
   FAKE_K6,
   `#!/bin/sh
 touch "$FAKE_RAN"
+[ -n "$FAKE_ARGS" ] && printf '%s\n' "$@" > "$FAKE_ARGS"
+[ -n "$FAKE_EXIT" ] && exit "$FAKE_EXIT"
 [ -n "$FAKE_TAKE_LOCK" ] && echo "other 1" > "$FAKE_TAKE_LOCK"
 printf '{"collectors":{"cloud":{"token":"%s","stackID":4242}}}\\n' "$FAKE_TOKEN" > "$K6_CONFIG"
 echo "Logged in successfully, token saved in $K6_CONFIG"
@@ -92,5 +95,55 @@ describe('runLogin', () => {
     expect(existsSync(t.ran)).toBe(true);
     expect(t.said).toEqual([expect.stringContaining(`"Logged in successfully" above refers to the private working copy it was given: nothing was saved to ${t.path}`)]);
     expect(readFileSync(t.path, 'utf8')).toBe('{}\n');
+  });
+});
+
+describe('runLogin with what the wrapper supplies (a token from a secret, the saved stack)', () => {
+  const URL = 'https://saved.grafana.net';
+  const fromFile = { value: TOKEN, source: { kind: 'K6_CLOUD_TOKEN_FILE' as const, path: '/run/secrets/k6-token' } };
+
+  it('supplyFlags: each flag carries its value after `=`, so nothing can come between them; -q last', () => {
+    expect(supplyFlags({ at: 2, token: fromFile, stack: URL, quiet: true })).toEqual([`--token=${TOKEN}`, `--stack=${URL}`, '-q']);
+    expect(supplyFlags({ at: 2, stack: URL, quiet: false })).toEqual([`--stack=${URL}`]);
+    expect(supplyFlags({ at: 2, quiet: false })).toEqual([]);
+  });
+
+  it('k6 gets the flags right after the command words and -c re-pointed at the staging copy; the line names the sources, never the token', async () => {
+    const t = setup('{}\n');
+    const argsFile = join(t.path, '..', 'args');
+    const plan = { ...t.plan, configFlag: { path: '/mine.json', flagIndex: 0, valueIndex: 1, form: 'separate' as const, valueOffset: 0 }, supply: { at: 4, token: fromFile, stack: URL, quiet: false } };
+    const k6 = { ...t.k6({ FAKE_ARGS: argsFile }), args: ['-c', '/mine.json', 'cloud', 'login', '-v'] };
+    expect(await runLogin(plan, k6, t.log)).toBe(0);
+    const args = readFileSync(argsFile, 'utf8').trimEnd().split('\n');
+    expect(args).toEqual(['-c', expect.stringMatching(/\/\.k6-persist-login-[^/]+\/config\.json$/), 'cloud', 'login', `--token=${TOKEN}`, `--stack=${URL}`, '-v']);
+    expect(t.said).toEqual([
+      expect.stringMatching(
+        /^k6 Cloud login saved to .*: token tok_\*+abcd \(from K6_CLOUD_TOKEN_FILE \/run\/secrets\/k6-token\), stack 4242 \(the saved stack https:\/\/saved\.grafana\.net, kept: no --stack was given\)\.$/,
+      ),
+    ]);
+    expect([...t.said, ...t.debug].join('\n')).not.toContain(TOKEN);
+  });
+
+  it('the same login again says "unchanged", with the same sources', async () => {
+    const t = setup(`{"collectors":{"cloud":{"token":"${TOKEN}","stackID":4242}}}\n`);
+    expect(await runLogin({ ...t.plan, supply: { at: 2, token: fromFile, quiet: false } }, t.k6(), t.log)).toBe(0);
+    expect(t.said).toEqual([expect.stringMatching(/^k6 Cloud login unchanged in .*: token tok_\*+abcd \(from K6_CLOUD_TOKEN_FILE \/run\/secrets\/k6-token\), stack 4242\.$/)]);
+  });
+
+  it('a refused login changes nothing and says which token and stack k6 was given, and how to change them', async () => {
+    const stored = `{"collectors":{"cloud":{"token":"old","stackID":4242,"stackURL":"${URL}"}}}\n`;
+    const t = setup(stored);
+    expect(await runLogin({ ...t.plan, supply: { at: 2, token: { value: TOKEN, source: { kind: 'K6_CLOUD_TOKEN' } }, stack: URL, quiet: false } }, t.k6({ FAKE_EXIT: '255' }), t.log)).toBe(255);
+    expect(readFileSync(t.path, 'utf8')).toBe(stored);
+    expect(t.said).toEqual([
+      `k6 refused the login, which was given the token from K6_CLOUD_TOKEN (no --token was given) and the stack saved in ${t.path}, ${URL} (no --stack was given). Nothing was changed. To log in to another stack, give it with --stack. Check that K6_CLOUD_TOKEN holds a valid k6 Cloud API token.`,
+    ]);
+    expect([...t.said, ...t.debug].join('\n')).not.toContain(TOKEN);
+  });
+
+  it('a refused login the wrapper added nothing to gets no such line (k6 said why)', async () => {
+    const t = setup('{}\n');
+    expect(await runLogin(t.plan, t.k6({ FAKE_EXIT: '255' }), t.log)).toBe(255);
+    expect(t.said).toEqual([]);
   });
 });
