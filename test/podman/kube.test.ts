@@ -59,9 +59,11 @@ describe('podman kube play (Podman 5.4) runs the example Jobs', () => {
     await kube.play(kube.write('pvc-login-job.yaml', loginDocs));
     const login = await kube.jobOutcome(jobNamed(loginDocs));
     expect(login.exitCode, show(login)).toBe(0);
-    // $(CLOUD_TOKEN) was expanded from the Secret and validated with the stack.
+    // The token came from the Secret's file (K6_CLOUD_TOKEN_FILE) and was validated with the stack.
     expect(cloud.requestsTo('GET /cloud/v6/auth').map((r) => [r.authorization, r.stackUrl])).toEqual([[`Bearer ${TOKEN}`, `https://${STACK}.grafana.net`]]);
-    expect(wrapperLines(login.stderr).join('\n')).toContain(`k6 Cloud login saved to /config/config.json, on the named volume "k6-config": token ${masked(TOKEN)}, stack ${STACK_ID}.`);
+    expect(wrapperLines(login.stderr).join('\n')).toContain(
+      `k6 Cloud login saved to /config/config.json, on the named volume "k6-config": token ${masked(TOKEN)} (from K6_CLOUD_TOKEN_FILE /var/run/secrets/k6-cloud/token), stack ${STACK_ID}.`,
+    );
     expect(tokenLeaks(login, [TOKEN])).toEqual([]);
 
     // The claim is a named volume; the new volume took /config's owner from the image, so

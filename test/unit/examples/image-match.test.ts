@@ -67,8 +67,8 @@ describe('the image the examples name', () => {
   });
 
   test('every container runs this image, tagged with the k6 version it is built on', () => {
-    // Four Jobs, the TestRun's initializer and its two runners.
-    expect(sites.length).toBe(7);
+    // Five Jobs, the TestRun's initializer and its two runners.
+    expect(sites.length).toBe(8);
     for (const site of sites) {
       const ref = String(site.container['image']);
       const match = /^(?:[a-z0-9.-]+(?::\d+)?\/)?(?:[a-z0-9._-]+\/)*([a-z0-9._-]+):([\w.-]+)$/.exec(ref);
@@ -97,11 +97,36 @@ describe('the image the examples name', () => {
     }
   });
 
-  test('the login Job is a login to the wrapper, and its token comes from the Secret', () => {
+  test('the login Job is a login to the wrapper, its token a file of the Secret (K6_CLOUD_TOKEN_FILE), in neither args nor env', () => {
     const login = sites.filter((s) => analyseArgs(words(s)).login !== undefined);
     expect(login.map((s) => s.label)).toEqual([expect.stringContaining('pvc-login-job.yaml')]);
-    const request = analyseArgs(words(login[0]!)).login;
-    expect(request).toMatchObject({ token: '$(CLOUD_TOKEN)', stack: '$(CLOUD_STACK)', show: false, reset: false });
+    const site = login[0]!;
+    const request = analyseArgs(words(site)).login;
+    expect(request).toMatchObject({ stack: '$(CLOUD_STACK)', show: false, reset: false });
+    expect(request).not.toHaveProperty('token');
+    const env = objs(site.container['env']);
+    // No variable takes the token from the Secret: only the file does.
+    expect(env.filter((e) => obj(e['valueFrom'])['secretKeyRef'] !== undefined)).toEqual([]);
+    const tokenFile = String(env.find((e) => e['name'] === 'K6_CLOUD_TOKEN_FILE')?.['value']);
+    const mount = objs(site.container['volumeMounts']).find((m) => tokenFile.startsWith(`${String(m['mountPath'])}/`));
+    expect(mount, `nothing is mounted over ${tokenFile}`).toMatchObject({ readOnly: true });
+    const volume = objs(site.podSpec['volumes']).find((v) => v['name'] === mount?.['name']);
+    expect(obj(volume?.['secret'])['secretName']).toBe('k6-cloud-token');
+    expect(tokenFile.slice(String(mount?.['mountPath']).length + 1)).toBe('token');
+  });
+
+  test('the stack ConfigMap holds only the stack, is mounted read-only at /config, and goes with a token from the environment', () => {
+    const site = sites.find((s) => s.label.includes('stack-configmap-job.yaml'));
+    expect(site).toBeDefined();
+    const mount = objs(site!.container['volumeMounts']).find((m) => m['mountPath'] === '/config');
+    expect(mount).toMatchObject({ readOnly: true });
+    const volume = objs(site!.podSpec['volumes']).find((v) => v['name'] === mount?.['name']);
+    const configMap = manifests.find((m) => m.object['kind'] === 'ConfigMap' && nameOf(m.object) === obj(volume?.['configMap'])['name']);
+    const config = JSON.parse(String(obj(configMap?.object['data'])['config.json'])) as unknown;
+    expect(config).toStrictEqual({ collectors: { cloud: { stackID: 123456, stackURL: 'https://my-stack.grafana.net' } } });
+    const env = objs(site!.container['env']).map((e) => e['name']);
+    expect(env).toContain('K6_CLOUD_TOKEN');
+    expect(env).not.toContain('K6_CLOUD_STACK_ID');
   });
 
   test('env names are ones the wrapper or k6 read; any other name is only there for a $(NAME) in the arguments', () => {
@@ -213,13 +238,17 @@ describe('where the wrapper finds the config in each example pod', () => {
   const configVolume = (site: ContainerSite): Obj | undefined =>
     objs(site.container['volumeMounts']).find((m) => {
       const volume = volumeFor(site, m);
-      return obj(volume['persistentVolumeClaim'])['claimName'] === 'k6-config' || obj(volume['secret'])['secretName'] === 'k6-cloud-config';
+      return (
+        obj(volume['persistentVolumeClaim'])['claimName'] === 'k6-config' ||
+        obj(volume['secret'])['secretName'] === 'k6-cloud-config' ||
+        obj(volume['configMap'])['name'] === 'k6-cloud-stack'
+      );
     });
 
-  test('pods that mount the login volume or the config Secret mount it at /config, and the wrapper uses /config/config.json', () => {
+  test('pods that mount the login volume, the config Secret or the stack ConfigMap mount it at /config, and the wrapper uses /config/config.json', () => {
     const withConfig = sites.filter((s) => configVolume(s) !== undefined);
-    // Login Job, PVC run Job, Secret Job, two TestRun runners.
-    expect(withConfig.length).toBe(5);
+    // Login Job, PVC run Job, Secret Job, stack ConfigMap Job, two TestRun runners.
+    expect(withConfig.length).toBe(6);
     for (const site of withConfig) {
       const mount = configVolume(site)!;
       expect(mount['mountPath'], site.label).toBe('/config');
@@ -265,7 +294,7 @@ describe('how the Jobs end', () => {
   const runJobs = jobs.filter((m) => !String(nameOf(m.object)).includes('login'));
 
   test('every run Job fails at once on thresholds (99) and other non-retryable codes, never on 105', () => {
-    expect(runJobs.length).toBe(3);
+    expect(runJobs.length).toBe(4);
     for (const { file, object } of runJobs) {
       const spec = obj(object['spec']);
       const container = String(objs(obj(obj(spec['template'])['spec'])['containers'])[0]?.['name']);

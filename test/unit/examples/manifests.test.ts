@@ -22,6 +22,7 @@ describe('the example manifests', () => {
       'pvc-run-job.yaml',
       'script-configmap.yaml',
       'secret-config-job.yaml',
+      'stack-configmap-job.yaml',
     ]);
     for (const file of exampleFiles()) expect(manifests.filter((m) => m.file === file).length, file).toBeGreaterThan(0);
   });
