@@ -2,6 +2,7 @@
 import { gatherFacts } from './plan/facts.ts';
 import { decide } from './plan/decide.ts';
 import { carryOut } from './plan/carry-out.ts';
+import { cloudCommandNotices } from './credentials/from-facts.ts';
 import { createLogger } from './report/log.ts';
 import { messages } from './report/messages.ts';
 import { readSettings } from './settings/env.ts';
@@ -16,5 +17,8 @@ export async function runWrapper(argv: string[]): Promise<number> {
   const settings = settingsResult.settings;
   const facts = gatherFacts(argv, 'k6', process.env, settings);
   const log = createLogger({ quiet: settings.quiet || facts.args.quiet, debug: settings.debug });
-  return carryOut(decide(facts), log);
+  const plan = decide(facts);
+  // After the decision: a command the wrapper refuses gets its refusal, not advice on credentials.
+  if (plan.kind === 'run') plan.notices.push(...cloudCommandNotices(facts));
+  return carryOut(plan, log);
 }

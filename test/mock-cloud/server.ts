@@ -7,6 +7,7 @@
 // Besides the first call of each flow it runs cloud test runs, enough for k6 to follow one
 // to its end:
 // - `k6 run -o cloud`: POST /v1/tests creates a run, POST /v1/tests/<ref> finishes it.
+// - `k6 cloud project list` (v2.x): GET /cloud/v6/projects, the stack's default project.
 // - v1.x `k6 cloud run`: POST /v1/archive-upload starts a run, GET /v1/test-progress/<ref>
 //   reports it, POST /v1/tests/<ref>/stop stops it.
 // - v2.x `k6 cloud run`: POST /cloud/v6/projects/<id>/load_tests (409 when the name is taken in
@@ -459,6 +460,15 @@ export async function startMockCloud(options: MockCloudOptions = {}): Promise<Mo
         const ref = newRef();
         startRun(ref, Number(r.form['project_id'] ?? 0), 0, stackId === undefined ? undefined : Number(stackId), r.archive);
         return { status: 200, body: { reference_id: ref, config: v1Config(ref) } };
+      }
+      case 'GET /cloud/v6/projects': {
+        // `k6 cloud project list` (2.x), and the stack-id check of `k6-persist status --check`.
+        const denied = v6Auth();
+        if (denied) return denied;
+        const stack = stacks.find(([slug]) => slug === slugOf(stackId))![1];
+        const created = new Date(0).toISOString();
+        const project = { id: stack.defaultProjectId, name: 'Default project', is_default: true, grafana_folder_uid: null, created, updated: created };
+        return { status: 200, body: { value: r.query.get('$top') === '0' ? [] : [project] } };
       }
       case 'POST /cloud/v6/validate_options': {
         const denied = v6Auth();

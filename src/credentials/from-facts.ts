@@ -1,0 +1,33 @@
+// The credentials of one wrapper start or status report, from what gatherFacts already read:
+// nothing here reads the config file or the token file a second time.
+import { parseConfigText, type ConfigObject } from '../config/document.ts';
+import type { Facts } from '../plan/types.ts';
+import { cloudCommandOf } from './cloud-command.ts';
+import { readK6Major } from './k6-version.ts';
+import { credentialNotices } from './notices.ts';
+import { hasStack, resolveCredentials, type Credentials } from './provenance.ts';
+
+/** The config k6 reads: the persistent file, or k6's pre-v0.58 file while that one is missing (decide.ts). */
+export function configOfFacts(facts: Pick<Facts, 'persistent'>): { config?: ConfigObject; path?: string } {
+  const persistent = facts.persistent;
+  if (!persistent) return {};
+  const state = persistent.state;
+  const [text, path] = state.kind === 'present' ? [state.text, persistent.path] : [persistent.legacy?.text, persistent.legacy?.path];
+  if (text === undefined || path === undefined) return {};
+  const parsed = parseConfigText(text);
+  return parsed.ok ? { config: parsed.config, path } : { path };
+}
+
+export function credentialsOfFacts(facts: Pick<Facts, 'persistent' | 'env' | 'tokenFile'>): Credentials {
+  const { config, path } = configOfFacts(facts);
+  return resolveCredentials({ env: facts.env, tokenFile: facts.tokenFile, config, configPath: path });
+}
+
+/** The notices for a cloud command (none for any other); the k6 version file is read only when a hint may need it. */
+export function cloudCommandNotices(facts: Facts, k6Major: () => number | undefined = readK6Major): string[] {
+  const command = cloudCommandOf(facts.args, facts.argv, facts.env, () => configOfFacts(facts).config);
+  if (command === undefined) return [];
+  const credentials = credentialsOfFacts(facts);
+  const needsVersion = credentials.token.value !== null && !hasStack(credentials);
+  return credentialNotices(command, credentials, needsVersion ? k6Major() : undefined);
+}
