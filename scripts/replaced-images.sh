@@ -12,6 +12,8 @@
 # still used by a running test. Only the ids recorded here, which this run's tags pointed to, are
 # candidates. An id that still has a tag (the build reproduced the same image, or someone tagged
 # it meanwhile) is kept; so is one a container or a child image still uses (docker refuses).
+# On the containerd image store (scripts/docker-engine.sh) an image goes with its last name, so
+# there is nothing left to remove; the classic store of older engines keeps it untagged.
 set -euo pipefail
 
 log() { printf 'replaced-images: %s\n' "$*" >&2; }
