@@ -25,9 +25,11 @@ function shadowSentence(command: CloudCommand, credentials: Credentials): string
 function mixedSentence(command: CloudCommand, credentials: Credentials): string | undefined {
   const { token, stackID, configPath } = credentials;
   if (!usesStack(command) || token.value === null || !hasStack(credentials)) return undefined;
+  // The environment (a variable, or the wrapper's token file) against the saved file: a token
+  // and a stack both given to this run, or both saved by one login, are meant to go together.
+  if ((token.source === 'config') === (stackID.source === 'config')) return undefined;
   const tokenFrom = sourceText(token, configPath);
   const stackFrom = sourceText(stackID, configPath);
-  if (tokenFrom === stackFrom) return undefined;
   return `The token comes from ${tokenFrom} and the stack (id ${valueText(stackID.value)}) from ${stackFrom}: if the token is not one of that stack, k6 Cloud answers 403.`;
 }
 
