@@ -34,7 +34,7 @@ work=$(mktemp -d)
 chmod 0755 "$work"  # the container user (uid 12345) reads the script from it
 cloud_pid=
 cleanup() {
-  [ -n "$cloud_pid" ] && kill "$cloud_pid" 2>/dev/null || true
+  if [ -n "$cloud_pid" ]; then kill "$cloud_pid" 2>/dev/null || true; fi
   docker volume rm -f "$volume" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -69,6 +69,7 @@ docker run --rm --network host "${cloud_env[@]}" -v "$volume:/config" -v "$work:
 
 say "what reached the mock k6 Cloud"
 sleep 0.2
+# shellcheck disable=SC2016 # JavaScript, not shell
 tail -n +2 "$work/cloud.log" | $node -e '
   const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").filter(Boolean);
   for (const line of lines) {

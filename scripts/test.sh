@@ -33,6 +33,7 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "
 # narrowed by arguments (`-t NAME` skips every other test).
 allow_skips=0
 if [ "${K6_PERSIST_ALLOW_SKIPS:-}" = 1 ] || [ "${K6_PERSIST_E2E_REAL:-}" = 1 ] || [ "$#" -gt 0 ]; then allow_skips=1; fi
+# shellcheck disable=SC2016 # JavaScript, not shell
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
