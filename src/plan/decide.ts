@@ -106,7 +106,7 @@ function tokenFromFile(facts: Facts): Refusal | { token: string; path: string } 
 
 /** k6 1.x, known from the image's record; an unknown k6 is taken for the current major, 2.x. */
 function isK6v1(facts: Facts): boolean {
-  return facts.k6Version !== undefined && facts.k6Version.major < 2;
+  return facts.k6Major !== undefined && facts.k6Major < 2;
 }
 
 /** The token a login without --token takes from a secret: the token file's, else a non-blank K6_CLOUD_TOKEN. */
@@ -139,7 +139,7 @@ function planSupply(facts: Facts, login: LoginRequest, initialText: string, path
   if (login.show || login.reset || facts.args.flagMissingValue !== undefined) return undefined;
   const v1 = isK6v1(facts);
   // `login cloud` exists in k6 1.x only; k6 2.x refuses the command whatever it is given.
-  if (login.kind === 'login-cloud' && facts.k6Version !== undefined && !v1) return undefined;
+  if (login.kind === 'login-cloud' && facts.k6Major !== undefined && !v1) return undefined;
   const token = login.token === undefined ? secretToken(facts, fromFile) : undefined;
   if (login.token === undefined && !token) return undefined;
   let stack: string | undefined;
@@ -161,7 +161,7 @@ function planSupply(facts: Facts, login: LoginRequest, initialText: string, path
   if (stack) draft.debug.push(`login: no --stack given: the stack saved in ${path}, ${stack}, is given to k6 as --stack`);
   // k6 1.x prints the token it saved in full unless -q; a token from a secret must not be shown.
   // An unknown k6 may be a 1.x as well.
-  const quiet = token !== undefined && !facts.args.quiet && (v1 || facts.k6Version === undefined);
+  const quiet = token !== undefined && !facts.args.quiet && (v1 || facts.k6Major === undefined);
   if (quiet) draft.debug.push('login: -q for k6, which may print the token it saves in full (k6 1.x)');
   return { at: login.flagsAt, ...(token ? { token } : {}), ...(stack ? { stack } : {}), quiet };
 }

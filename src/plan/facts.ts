@@ -14,7 +14,7 @@ import { summarizeCloud } from '../config/merge.ts';
 import type { Ownership } from '../report/advice.ts';
 import type { Settings } from '../settings/env.ts';
 import type { Facts, PersistentFacts } from './types.ts';
-import { readK6Version } from './k6-version.ts';
+import { k6MajorOf } from './k6-version.ts';
 
 /** Why this process may not write `path` (EACCES, EROFS, ...), or undefined when it may. */
 function writeProblem(path: string): string | undefined {
@@ -191,7 +191,7 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
     }
   }
   // Only a login differs between k6 1.x and 2.x in what the wrapper does.
-  const k6Version = args.login ? readK6Version(settings.k6Binary) : undefined;
+  const k6Major = args.login ? k6MajorOf(settings.k6Binary) : undefined;
   return {
     argv,
     argv0,
@@ -199,7 +199,7 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
     settings,
     args,
     location,
-    ...(k6Version ? { k6Version } : {}),
+    ...(k6Major !== undefined ? { k6Major } : {}),
     ...(persistent ? { persistent } : {}),
     homeUsable,
     ...(tokenFile ? { tokenFile } : {}),

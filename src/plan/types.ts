@@ -5,7 +5,6 @@ import type { ArgsAnalysis } from '../args/analyse.ts';
 import type { Location } from '../mounts/locate.ts';
 import type { PausePoint, Settings } from '../settings/env.ts';
 import type { Ownership, Situation } from '../report/advice.ts';
-import type { K6Version } from './k6-version.ts';
 
 /** What the edges found out; the only input of the decision. */
 export interface Facts {
@@ -26,8 +25,8 @@ export interface Facts {
   groups?: readonly number[];
   /** /proc/self/uid_map is not the identity map: rootless Podman or Docker, or a Pod with hostUsers: false. */
   userNamespace?: boolean;
-  /** The real k6's version as the image recorded it; read for logins only, absent when unknown. */
-  k6Version?: K6Version;
+  /** The real k6's major version as the image recorded it; read for logins only, absent when unknown. */
+  k6Major?: number;
 }
 
 export interface PersistentFacts {

@@ -27,7 +27,7 @@ interface Scenario {
   uid?: number;
   gid?: number;
   userNamespace?: boolean;
-  k6Version?: Facts['k6Version'];
+  k6Major?: number;
 }
 
 function facts(s: Scenario): Facts {
@@ -66,7 +66,7 @@ function facts(s: Scenario): Facts {
     gid: s.gid ?? 12345,
     groups: [],
     ...(s.userNamespace !== undefined ? { userNamespace: s.userNamespace } : {}),
-    ...(s.k6Version ? { k6Version: s.k6Version } : {}),
+    ...(s.k6Major !== undefined ? { k6Major: s.k6Major } : {}),
   };
 }
 
@@ -401,9 +401,9 @@ describe('decide: the advice fits the runtime and the owner', () => {
 });
 
 describe('decide: a login from a secret, and a rotation that keeps the saved stack', () => {
-  const V2 = { major: 2, minor: 2, patch: 0 };
-  const V20 = { major: 2, minor: 0, patch: 0 };
-  const V1 = { major: 1, minor: 8, patch: 1 };
+  const V2 = 2;
+  const V20 = 2;
+  const V1 = 1;
   const SECRET = { path: '/run/secrets/k6-token', content: `${TOKEN}\n` };
   const fromFile = { value: TOKEN, source: { kind: 'K6_CLOUD_TOKEN_FILE', path: SECRET.path } };
   const URL = 'https://saved-stack.grafana.net';
@@ -414,7 +414,7 @@ describe('decide: a login from a secret, and a rotation that keeps the saved sta
   const said = (plan: ReturnType<typeof run>) => [...plan.notices, ...plan.debug].join('\n');
 
   it('2.x `cloud login --stack S` takes the token of K6_CLOUD_TOKEN_FILE, as --token of the login alone, never in its environment', () => {
-    const plan = login({ argv: ['cloud', 'login', '--stack', 'team'], tokenFile: SECRET, k6Version: V2 });
+    const plan = login({ argv: ['cloud', 'login', '--stack', 'team'], tokenFile: SECRET, k6Major: V2 });
     expect(plan.login?.supply).toStrictEqual({ at: 2, token: fromFile, quiet: false });
     expect(plan.k6.env['K6_CLOUD_TOKEN']).toBeUndefined();
     expect(plan.k6.args).toEqual(['cloud', 'login', '--stack', 'team']);
@@ -423,54 +423,54 @@ describe('decide: a login from a secret, and a rotation that keeps the saved sta
   });
 
   it('takes a non-blank K6_CLOUD_TOKEN the same way; an empty or blank one is no token (k6 ignores an empty one)', () => {
-    const plan = login({ argv: ['cloud', 'login', '--stack', 'team'], env: { K6_CLOUD_TOKEN: ` ${TOKEN} ` }, k6Version: V2 });
+    const plan = login({ argv: ['cloud', 'login', '--stack', 'team'], env: { K6_CLOUD_TOKEN: ` ${TOKEN} ` }, k6Major: V2 });
     expect(plan.login?.supply).toStrictEqual({ at: 2, token: { value: TOKEN, source: { kind: 'K6_CLOUD_TOKEN' } }, quiet: false });
     expect(said(plan)).not.toContain(TOKEN);
     for (const blank of ['', '  ']) {
-      expect(login({ argv: ['cloud', 'login', '--stack', 'team'], env: { K6_CLOUD_TOKEN: blank }, k6Version: V2 }).login?.supply).toBeUndefined();
+      expect(login({ argv: ['cloud', 'login', '--stack', 'team'], env: { K6_CLOUD_TOKEN: blank }, k6Major: V2 }).login?.supply).toBeUndefined();
     }
   });
 
   it('2.x `cloud login` with neither flag on a volume holding a stack: the secret\'s token and the saved stack URL', () => {
-    const plan = login({ argv: ['cloud', 'login'], tokenFile: SECRET, state: withStack, k6Version: V20 });
+    const plan = login({ argv: ['cloud', 'login'], tokenFile: SECRET, state: withStack, k6Major: V20 });
     expect(plan.login?.supply).toStrictEqual({ at: 2, token: fromFile, stack: URL, quiet: false });
     expect(said(plan)).toContain(`the stack saved in /config/config.json, ${URL}, is given to k6 as --stack`);
   });
 
   it('rotating: `cloud login --token NEW` without --stack keeps the saved stack; the token is the user\'s own', () => {
-    const plan = login({ argv: ['cloud', 'login', '--token', 'new_token_0123456789'], state: withStack, k6Version: V2 });
+    const plan = login({ argv: ['cloud', 'login', '--token', 'new_token_0123456789'], state: withStack, k6Major: V2 });
     expect(plan.login?.supply).toStrictEqual({ at: 2, stack: URL, quiet: false });
   });
 
   it('an explicit --stack wins over the saved one, also with the token from a secret', () => {
-    expect(login({ argv: ['cloud', 'login', '--token', 'x', '--stack', 'other'], state: withStack, k6Version: V2 }).login?.supply).toBeUndefined();
-    expect(login({ argv: ['cloud', 'login', '--stack=other'], tokenFile: SECRET, state: withStack, k6Version: V2 }).login?.supply).toStrictEqual({ at: 2, token: fromFile, quiet: false });
+    expect(login({ argv: ['cloud', 'login', '--token', 'x', '--stack', 'other'], state: withStack, k6Major: V2 }).login?.supply).toBeUndefined();
+    expect(login({ argv: ['cloud', 'login', '--stack=other'], tokenFile: SECRET, state: withStack, k6Major: V2 }).login?.supply).toStrictEqual({ at: 2, token: fromFile, quiet: false });
   });
 
   it('2.x with a secret but no stack given or saved: the secret is not used (k6 asks for both), and a warning says to add --stack', () => {
-    const plan = login({ argv: ['cloud', 'login'], tokenFile: SECRET, k6Version: V2 });
+    const plan = login({ argv: ['cloud', 'login'], tokenFile: SECRET, k6Major: V2 });
     expect(plan.login?.supply).toBeUndefined();
     expect(plan.notices).toEqual([expect.stringMatching(/^warning: K6_CLOUD_TOKEN_FILE \/run\/secrets\/k6-token holds a token, but k6 2\.x logs in only with a stack, and no --stack was given nor is one saved in \/config\/config\.json.*Add --stack <slug or URL>/)]);
-    const ids = login({ argv: ['cloud', 'login'], tokenFile: SECRET, state: idOnly, k6Version: V2 });
+    const ids = login({ argv: ['cloud', 'login'], tokenFile: SECRET, state: idOnly, k6Major: V2 });
     expect(ids.login?.supply).toBeUndefined();
     expect(ids.notices.join(' ')).toContain('holds stack id 77 but no stackURL');
   });
 
   it('2.x `--token` without a stack: nothing added; a stack id without its URL gets a warning, no stack at all is k6\'s to report', () => {
-    const idPlan = login({ argv: ['cloud', 'login', '--token', 'x'], state: idOnly, k6Version: V2 });
+    const idPlan = login({ argv: ['cloud', 'login', '--token', 'x'], state: idOnly, k6Major: V2 });
     expect(idPlan.login?.supply).toBeUndefined();
     expect(idPlan.notices).toEqual([expect.stringContaining('/config/config.json holds stack id 77 but no stackURL; k6\'s login takes a stack\'s URL or slug')]);
-    const none = login({ argv: ['cloud', 'login', '--token', 'x'], k6Version: V2 });
+    const none = login({ argv: ['cloud', 'login', '--token', 'x'], k6Major: V2 });
     expect(none.login?.supply).toBeUndefined();
     expect(none.notices).toEqual([]);
   });
 
   it('k6 1.x: `login cloud` and `cloud login` take the secret\'s token with -q (1.x prints a saved token in full); the stack is left to k6, which keeps it', () => {
-    expect(login({ argv: ['login', 'cloud'], tokenFile: SECRET, state: withStack, k6Version: V1 }).login?.supply).toStrictEqual({ at: 2, token: fromFile, quiet: true });
-    expect(login({ argv: ['cloud', 'login'], tokenFile: SECRET, state: withStack, k6Version: V1 }).login?.supply).toStrictEqual({ at: 2, token: fromFile, quiet: true });
-    expect(login({ argv: ['cloud', 'login', '--token', 'x'], state: withStack, k6Version: V1 }).login?.supply).toBeUndefined();
+    expect(login({ argv: ['login', 'cloud'], tokenFile: SECRET, state: withStack, k6Major: V1 }).login?.supply).toStrictEqual({ at: 2, token: fromFile, quiet: true });
+    expect(login({ argv: ['cloud', 'login'], tokenFile: SECRET, state: withStack, k6Major: V1 }).login?.supply).toStrictEqual({ at: 2, token: fromFile, quiet: true });
+    expect(login({ argv: ['cloud', 'login', '--token', 'x'], state: withStack, k6Major: V1 }).login?.supply).toBeUndefined();
     // Already quiet: nothing to add.
-    expect(login({ argv: ['-q', 'login', 'cloud'], tokenFile: SECRET, k6Version: V1 }).login?.supply).toStrictEqual({ at: 3, token: fromFile, quiet: false });
+    expect(login({ argv: ['-q', 'login', 'cloud'], tokenFile: SECRET, k6Major: V1 }).login?.supply).toStrictEqual({ at: 3, token: fromFile, quiet: false });
   });
 
   it('an unknown k6 gets the stack as 2.x needs it and -q as 1.x needs it', () => {
@@ -479,7 +479,7 @@ describe('decide: a login from a secret, and a rotation that keeps the saved sta
   });
 
   it('k6 2.x has no `login cloud`: nothing is added to a command it refuses', () => {
-    expect(login({ argv: ['login', 'cloud'], tokenFile: SECRET, k6Version: V2 }).login?.supply).toBeUndefined();
+    expect(login({ argv: ['login', 'cloud'], tokenFile: SECRET, k6Major: V2 }).login?.supply).toBeUndefined();
   });
 
   it.each([
@@ -488,11 +488,11 @@ describe('decide: a login from a secret, and a rotation that keeps the saved sta
     ['cloud', 'login', '-r', '--stack', 'team'],
     ['login', 'cloud', '-s'],
   ])('`%s` is k6\'s alone: no token, no stack added', (...argv) => {
-    expect(login({ argv, tokenFile: SECRET, state: withStack, k6Version: argv[0] === 'login' ? V1 : V2 }).login?.supply).toBeUndefined();
+    expect(login({ argv, tokenFile: SECRET, state: withStack, k6Major: argv[0] === 'login' ? V1 : V2 }).login?.supply).toBeUndefined();
   });
 
   it('a flag missing its value would take what is added: nothing is added', () => {
-    expect(login({ argv: ['cloud', 'login', '--stack'], tokenFile: SECRET, state: withStack, k6Version: V2 }).login?.supply).toBeUndefined();
+    expect(login({ argv: ['cloud', 'login', '--stack'], tokenFile: SECRET, state: withStack, k6Major: V2 }).login?.supply).toBeUndefined();
   });
 
   it('the token file\'s rules hold for logins: beside K6_CLOUD_TOKEN, unreadable or empty, refused before k6 starts', () => {
@@ -502,7 +502,7 @@ describe('decide: a login from a secret, and a rotation that keeps the saved sta
       [{ path: SECRET.path, errorCode: 'EACCES' }, {}],
       [{ path: SECRET.path, content: ' \n' }, {}],
     ] as const) {
-      const plan = decide(facts({ argv, mounts: [namedVolume], tokenFile, env, k6Version: V2 }));
+      const plan = decide(facts({ argv, mounts: [namedVolume], tokenFile, env, k6Major: V2 }));
       expect(plan.kind, JSON.stringify(tokenFile)).toBe('refuse');
       expect(plan.kind === 'refuse' && plan.exitCode).toBe(255);
     }
@@ -511,7 +511,7 @@ describe('decide: a login from a secret, and a rotation that keeps the saved sta
   it('the volume\'s own stack is read from what the login starts from: a pre-v0.58 file too', () => {
     const homeConfigVolume = '2 1 8:1 /var/lib/docker/volumes/k6home/_data /home/k6/.config rw,relatime - ext4 /dev/vda rw';
     const legacy = { path: '/home/k6/.config/loadimpact/k6/config.json', text: withStack.kind === 'present' ? withStack.text : '' };
-    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', 'x'], mounts: [homeConfigVolume], legacy, k6Version: V2 })));
+    const plan = run(decide(facts({ argv: ['cloud', 'login', '--token', 'x'], mounts: [homeConfigVolume], legacy, k6Major: V2 })));
     expect(plan.login?.supply).toStrictEqual({ at: 2, stack: URL, quiet: false });
   });
 });
