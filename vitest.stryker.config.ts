@@ -39,6 +39,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Tests bounded by wall-clock time are skipped here (see the file).
+          setupFiles: ['test/mutation/wall-clock-bounds.ts'],
           // Instrumented code on two shared cores: the 10 000-level nesting and the file-system
           // properties take several times their usual 1-5 s.
           testTimeout: 60_000,
