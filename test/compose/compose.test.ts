@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type E2eCloud, makeToken, startCloud } from '../e2e/support/cloud.ts';
+import { type E2eCloud, makeToken, masked, startCloud } from '../e2e/support/cloud.ts';
 import { cloudOf, jsonOf, show, tokenLeaks, viewFile, volumeDir, wrapperLines } from '../e2e/support/observe.ts';
 import { podmanContext } from '../podman/support/context.ts';
 
 const EXAMPLE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../examples/compose/compose.yaml');
 const TOKEN = makeToken('compose');
+const ROTATED = makeToken('compose-rotated');
 const STACK = 'compose-stack';
 const STACK_ID = 6601;
 const PROJECT_ID = 66;
@@ -27,7 +28,7 @@ let override: string;
 let project: string;
 
 beforeAll(async () => {
-  cloud = await startCloud({ tokens: [TOKEN], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } });
+  cloud = await startCloud({ tokens: [TOKEN, ROTATED], stacks: { [STACK]: { stackId: STACK_ID, defaultProjectId: PROJECT_ID } } });
   // The project directory: ./scripts as the example expects it, and the test's own Compose file.
   projectDir = mkdtempSync(join(tmpdir(), 'k6p-compose-'));
   chmodSync(projectDir, 0o755);
@@ -88,7 +89,9 @@ describe('examples/compose/compose.yaml', () => {
     try {
       expect(login.exitCode, show(login)).toBe(0);
       expect(cloud.requestsTo('GET /cloud/v6/auth').map((r) => [r.authorization, r.stackUrl])).toEqual([[`Bearer ${TOKEN}`, `https://${STACK}.grafana.net`]]);
-      expect(wrapperLines(login.stderr).join('\n')).toContain(`k6 Cloud login saved to /config/config.json, on the named volume "${project}_k6-config"`);
+      expect(wrapperLines(login.stderr).join('\n')).toContain(
+        `k6 Cloud login saved to /config/config.json, on the named volume "${project}_k6-config": token ${masked(TOKEN)} (from K6_CLOUD_TOKEN_FILE /run/secrets/k6_cloud_token), stack ${STACK_ID}.`,
+      );
       expect(tokenLeaks(login, [TOKEN])).toEqual([]);
 
       // The token is in neither Compose file nor in what Docker keeps of the container.
@@ -98,7 +101,8 @@ describe('examples/compose/compose.yaml', () => {
       expect(container.Path).toBe('sh');
       const kept = [container.Path, ...container.Args, ...container.Config.Cmd, ...container.Config.Entrypoint, ...container.Config.Env];
       expect(kept.filter((value) => value.includes(TOKEN))).toEqual([]);
-      expect(container.Config.Env.filter((value) => value.startsWith('K6_CLOUD_TOKEN'))).toEqual([]);
+      expect(container.Config.Env.filter((value) => value.startsWith('K6_CLOUD_TOKEN='))).toEqual([]);
+      expect(container.Config.Env).toContain('K6_CLOUD_TOKEN_FILE=/run/secrets/k6_cloud_token');
     } finally {
       await execa('docker', ['rm', '--force', loginName], { reject: false });
     }
@@ -114,6 +118,15 @@ describe('examples/compose/compose.yaml', () => {
     expect(cloud.requestsTo('POST /cloud/v6/validate_options').map((r) => [r.authorization, r.stackId, r.status])).toEqual([
       [`Bearer ${TOKEN}`, String(STACK_ID), 200],
     ]);
+    cloud.clear();
+
+    // A new token, CLOUD_STACK unset: the stack saved on the volume is kept.
+    const again = await compose(['run', '--rm', 'login'], { K6_CLOUD_TOKEN: ROTATED });
+    expect(again.exitCode, show(again)).toBe(0);
+    expect(cloud.requestsTo('GET /cloud/v6/auth').map((r) => [r.authorization, r.stackUrl])).toEqual([[`Bearer ${ROTATED}`, `https://${STACK}.grafana.net`]]);
+    expect(tokenLeaks(again, [TOKEN, ROTATED])).toEqual([]);
+    const rotated = viewFile(join(await volumeDir(`${project}_k6-config`), 'config.json'));
+    expect(cloudOf(jsonOf(rotated))).toMatchObject({ token: ROTATED, stackID: STACK_ID, stackURL: `https://${STACK}.grafana.net`, defaultProjectID: PROJECT_ID });
   });
 
   it('a token the cloud refuses: the login service fails with k6\'s exit code and the volume holds no login', async () => {
