@@ -67,7 +67,7 @@ async function compose(args: readonly string[], env: Record<string, string> = {}
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-async function inspect(container: string): Promise<{ Args: string[]; Path: string; Config: { Env: string[]; Cmd: string[]; Entrypoint: string[] } }> {
+async function inspect(container: string): Promise<{ Args: string[]; Path: string; Config: { Env: string[]; Cmd: string[] | null; Entrypoint: string[] | null } }> {
   const result = await execa('docker', ['inspect', container]);
   return (JSON.parse(result.stdout) as [never])[0];
 }
@@ -99,7 +99,8 @@ describe('examples/compose/compose.yaml', () => {
       expect(readFileSync(override, 'utf8')).not.toContain(TOKEN);
       const container = await inspect(loginName);
       expect(container.Path).toBe('sh');
-      const kept = [container.Path, ...container.Args, ...container.Config.Cmd, ...container.Config.Entrypoint, ...container.Config.Env];
+      // Without a command of its own the login service has no Cmd (null).
+      const kept = [container.Path, ...container.Args, ...(container.Config.Cmd ?? []), ...(container.Config.Entrypoint ?? []), ...container.Config.Env];
       expect(kept.filter((value) => value.includes(TOKEN))).toEqual([]);
       expect(container.Config.Env.filter((value) => value.startsWith('K6_CLOUD_TOKEN='))).toEqual([]);
       expect(container.Config.Env).toContain('K6_CLOUD_TOKEN_FILE=/run/secrets/k6_cloud_token');
