@@ -13,7 +13,8 @@ export function configOfFacts(facts: Pick<Facts, 'persistent'>): { config?: Conf
   if (!persistent) return {};
   const state = persistent.state;
   const [text, path] = state.kind === 'present' ? [state.text, persistent.path] : [persistent.legacy?.text, persistent.legacy?.path];
-  if (text === undefined || path === undefined) return {};
+  // A volume without a file yet: nothing in it, but it is where a login would go.
+  if (text === undefined || path === undefined) return { path: persistent.path };
   const parsed = parseConfigText(text);
   return parsed.ok ? { config: parsed.config, path } : { path };
 }
