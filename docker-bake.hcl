@@ -35,6 +35,7 @@
 #                        so the image is built on exactly that index, and its digest goes into
 #                        the label org.opencontainers.image.base.digest. Unlisted: no such label.
 #   SBOM_GENERATOR       the SBOM scanner image (default: BuildKit's, docker/buildkit-syft-scanner)
+#   SBOM                 "false": no SBOM attestation (default "true")
 #   RELEASE_PLATFORMS    default "linux/amd64 linux/arm64"
 #   VERSION, REVISION    org.opencontainers.image.version / .revision labels
 # A two-platform build needs a builder that can make one: Docker with the containerd image store,
@@ -123,6 +124,11 @@ variable "SBOM_GENERATOR" {
   default = ""
 }
 
+# "false" leaves the SBOM out (an engine whose builder cannot run the scanner container).
+variable "SBOM" {
+  default = "true"
+}
+
 # BASE_DIGESTS as a map from base tag to digest (entries without "=" are ignored).
 function "base_digest" {
   params = [tag]
@@ -147,10 +153,10 @@ target "release" {
     k6 == LATEST_K6 ? ["${IMAGE}:latest${flavour}"] : [],
   )
   labels = { for key, value in { "org.opencontainers.image.base.digest" = base_digest("${k6}${flavour}") } : key => value if value != "" }
-  attest = [
-    "type=provenance,mode=max",
-    SBOM_GENERATOR == "" ? "type=sbom" : "type=sbom,generator=${SBOM_GENERATOR}",
-  ]
+  attest = concat(
+    ["type=provenance,mode=max"],
+    SBOM == "false" ? [] : [SBOM_GENERATOR == "" ? "type=sbom" : "type=sbom,generator=${SBOM_GENERATOR}"],
+  )
 }
 
 # The k6 releases the test images are built for (space-separated, so the environment can

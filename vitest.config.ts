@@ -35,6 +35,19 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'release',
+          include: ['test/release/**/*.test.ts'],
+          // Emulation, the local registry and `bake --push` of linux/amd64 + linux/arm64
+          // (scripts/build-images.sh release), before the tests pull each platform back.
+          globalSetup: ['test/release/support/global-setup.ts'],
+          // arm64 runs under QEMU: 3-5 s per docker run.
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'podman',
           include: ['test/podman/**/*.test.ts', 'test/compose/**/*.test.ts'],
           // Installs Podman (root, rootless), a Podman 5.4 chroot and Docker Compose v2 (scripts/).

@@ -10,6 +10,16 @@
 #
 #   bash scripts/build-images.sh [bake target or group ...]     (default: test)
 #
+# The release round trip (docs/multi-platform.md): given `release` or release-<version> targets,
+# the images are built for linux/amd64 and linux/arm64 (emulation: scripts/qemu.sh) and pushed to
+# the local registry on 127.0.0.1:5000 (scripts/registry.sh) instead of loaded, from the
+# unchanged Dockerfile and bake targets, with only the base names switched: K6_BASE and
+# NODE_BASE point at registry copies of the stand-in bases, pinned by BASE_DIGESTS, and the SBOM
+# attestation comes from a scanner stand-in (test/release/sbom-standin; BuildKit's own scanner
+# image cannot be pulled here). `release` means the plain release-<version> targets of
+# RELEASE_K6_VERSIONS: there is no stand-in for grafana/k6's -with-browser image. IMAGE defaults
+# to 127.0.0.1:5000/k6-persist and must stay in that registry (stand-in images go nowhere else).
+#
 # Two things this machine needs that the bake file does not carry (users do not need them):
 #   - Host networking for RUN steps: the engine runs without a bridge network, so a RUN in the
 #     default network mode fails ("network bridge not found"). buildx 0.13.1 takes `network` for
@@ -26,6 +36,8 @@
 #   K6_PERSIST_NPMRC            an npmrc to pass as the `npmrc` secret (private registry, auth)
 #   K6_PERSIST_STANDIN_K6_DIR   where the k6 doubles k6-<version>.cjs are (default build/k6-standin)
 #   TEST_K6_VERSIONS            k6 versions of the test images and their stand-in bases (docker-bake.hcl)
+#   RELEASE_K6_VERSIONS         release round trip: the k6 versions (default 2.2.0; LATEST_K6 the
+#                               newest of them), IMAGE (default 127.0.0.1:5000/k6-persist)
 #   BUILDKIT_PROGRESS           bake's progress output (default plain)
 set -euo pipefail
 
@@ -57,6 +69,33 @@ if [ -f scripts/build-standin.ts ]; then
   step_done "k6 stand-in bundles"
 else
   log "scripts/build-standin.ts does not exist yet: using K6_PERSIST_STANDIN_K6_DIR=${K6_PERSIST_STANDIN_K6_DIR:-<unset>}"
+fi
+
+# The release round trip: its targets, emulation, the registry, the stand-in bases in it.
+release=0
+for t in "${targets[@]}"; do
+  case "$t" in release | release-*) release=1 ;; esac
+done
+registry=127.0.0.1:5000
+if [ "$release" = 1 ]; then
+  export RELEASE_K6_VERSIONS=${RELEASE_K6_VERSIONS:-2.2.0}
+  read -r -a release_versions <<<"$RELEASE_K6_VERSIONS"
+  export LATEST_K6=${LATEST_K6:-${release_versions[-1]}}
+  export IMAGE=${IMAGE:-$registry/k6-persist}
+  case "$IMAGE" in "$registry"/*) ;; *) die "IMAGE=$IMAGE: images built on the stand-ins are pushed to $registry only" ;; esac
+  expanded=()
+  for t in "${targets[@]}"; do
+    case "$t" in
+      release) for v in "${release_versions[@]}"; do expanded+=("release-${v//./-}"); done ;;
+      release-*-with-browser) die "$t: there is no stand-in for grafana/k6's -with-browser image" ;;
+      release-*) expanded+=("$t") ;;
+      *) die "$t: the release round trip builds release targets only (build $t in a run of its own)" ;;
+    esac
+  done
+  targets=("${expanded[@]}")
+  bash scripts/qemu.sh
+  bash scripts/registry.sh
+  step_done "qemu, registry"
 fi
 
 # The CA bundle: npm's configured cafile if it has one, else the system bundle.
@@ -110,15 +149,57 @@ fi
 bash scripts/standin-images.sh
 step_done "stand-in base images"
 
-log "docker buildx bake --load ${targets[*]}"
+if [ "$release" = 1 ]; then
+  # Copies of the stand-in bases in the registry, named as the bake file asks for them, and
+  # their index digests for BASE_DIGESTS. The local registry-named tags only serve the push.
+  push_copy() { # local-ref registry-ref
+    docker tag "$1" "$2"
+    docker push -q "$2" >/dev/null
+    docker image rm "$2" >/dev/null
+  }
+  index_digest() {
+    docker buildx imagetools inspect "$1" --format '{{json .Manifest}}' | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).digest))'
+  }
+  base_digests=''
+  push_copy k6-persist-standin/node:24 "$registry/k6-persist-standin/node:24-alpine"
+  for v in "${release_versions[@]}"; do
+    push_copy "k6-persist-standin/k6:$v" "$registry/k6-persist-standin/k6:$v"
+    base_digests+="${base_digests:+ }$v=$(index_digest "$registry/k6-persist-standin/k6:$v")"
+  done
+  export K6_BASE=$registry/k6-persist-standin/k6 NODE_BASE=$registry/k6-persist-standin/node BASE_DIGESTS=$base_digests
+  # BuildKit's SBOM scanner stand-in, in the registry too (BuildKit resolves the generator there).
+  # BuildKit inside dockerd runs the scanner on the network named "bridge", whatever the build's
+  # network: an engine started with --bridge=none has none, and no SBOM can be made there.
+  if docker network inspect bridge >/dev/null 2>&1; then
+    export SBOM_GENERATOR=$registry/k6-persist-standin/sbom-scanner:1
+    docker buildx build -q --load -t k6-persist-standin/sbom-scanner:1 test/release/sbom-standin >/dev/null
+    push_copy k6-persist-standin/sbom-scanner:1 "$SBOM_GENERATOR"
+  else
+    log "the engine has no \"bridge\" network, on which BuildKit runs SBOM scanners: building without the SBOM attestation (SBOM=false)"
+    export SBOM=false
+  fi
+  docker buildx bake --print "${targets[@]}" 2>/dev/null >"$work/plan.json"
+  mapfile -t plan_tags < <(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const tag of t.tags ?? []) console.log(tag);' "$work/plan.json")
+  log "bases: $BASE_DIGESTS"
+  step_done "bases in the registry"
+fi
+
+output=--load
+[ "$release" = 1 ] && output=--push
+log "docker buildx bake $output ${targets[*]}"
 docker buildx bake \
   -f docker-bake.hcl -f "$work/network-host.compose.yaml" \
-  --load "${secret_args[@]}" \
+  "$output" "${secret_args[@]}" \
   --progress "${BUILDKIT_PROGRESS:-plain}" \
   "${targets[@]}"
 step_done "bake ${targets[*]}"
 
 for t in "${plan_tags[@]}"; do
+  if [ "$release" = 1 ]; then
+    docker buildx imagetools inspect "$t" >/dev/null 2>&1 || die "bake finished but $t is not in the registry"
+    log "pushed $t"
+    continue
+  fi
   docker image inspect "$t" >/dev/null 2>&1 || die "bake finished but $t is not in the engine"
   log "built $t ($(docker image inspect -f '{{.Size}}' "$t" | awk '{printf "%.0f MB", $1/1e6}'))"
 done
