@@ -1,5 +1,6 @@
 // Smoke tests of the built image's layout: what a user of grafana/k6 relies on is still there,
-// and every way of starting `k6` goes through the wrapper to the real (here: stand-in) k6.
+// every way of starting `k6` by name goes through the wrapper (/usr/local/bin/k6, first on PATH)
+// to the real (here: stand-in) k6, which stays untouched at /usr/bin/k6.
 //
 // Needs the test images: bash scripts/build-images.sh (k6-persist:test-<version> for each of the
 // e2e suite's default versions, DEFAULT_VERSIONS in test/e2e/support/containers.ts).
@@ -7,10 +8,12 @@
 // bridge network (and these tests need no network at all).
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readLayout, removable } from '../../scripts/strip-elf.ts';
 import { DEFAULT_VERSIONS } from '../e2e/support/containers.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,7 +21,8 @@ const packageVersion = (JSON.parse(readFileSync(resolve(root, 'package.json'), '
 
 const WRAPPER = '/usr/libexec/k6-persist/k6-persist.cjs';
 const CLI = '/usr/libexec/k6-persist/k6-persist-cli.cjs';
-const REAL_K6 = '/usr/libexec/k6-persist/k6';
+const REAL_K6 = '/usr/bin/k6';
+const ON_PATH = '/usr/local/bin/k6';
 const NODE = '/usr/libexec/k6-persist/node';
 
 // K6_PERSIST_TEST_IMAGES="k6-persist:test-2.2.0=2.2.0 other:tag=1.8.1" overrides the list.
@@ -32,7 +36,7 @@ const images: Array<{ image: string; k6Version: string }> = (process.env['K6_PER
   });
 
 /** What the image is built from (the Dockerfile's COPYs): a change here makes an older image stale. */
-const IMAGE_INPUTS = ['src', 'Dockerfile', 'scripts/build.ts', 'package-lock.json', 'tsconfig.json'];
+const IMAGE_INPUTS = ['src', 'Dockerfile', 'scripts/build.ts', 'scripts/strip-elf.ts', 'package-lock.json', 'tsconfig.json'];
 
 function git(args: string[]) {
   try {
@@ -134,12 +138,14 @@ describe.each(images)('$image', ({ image, k6Version }) => {
         'echo pwd=$(pwd)',
         'echo home=$HOME',
         'echo k6=$(command -v k6)',
-        'echo k6_link=$(readlink /usr/bin/k6)',
+        `echo k6_link=$(readlink ${ON_PATH})`,
         'echo status_link=$(readlink /usr/local/bin/k6-persist)',
         'echo node_on_path=$(command -v node)',
         `echo shebang=$(head -n 1 ${WRAPPER})`,
         `echo cli_shebang=$(head -n 1 ${CLI})`,
         `[ -x "$K6_PERSIST_K6_BIN" ] && [ ! -L "$K6_PERSIST_K6_BIN" ] && echo real_k6=ok`,
+        // The old layout's moved copy is gone.
+        'ls -A /usr/libexec/k6-persist | tr "\\n" " " | sed "s/^/libexec=/"; echo',
         `echo node_version=$(${NODE} --version)`,
         'echo mnt=$(ls -A /mnt)',
       ].join('\n'),
@@ -147,13 +153,14 @@ describe.each(images)('$image', ({ image, k6Version }) => {
     expect(f.get('uid')).toBe('12345');
     expect(f.get('pwd')).toBe('/home/k6');
     expect(f.get('home')).toBe('/home/k6');
-    expect(f.get('k6')).toBe('/usr/bin/k6');
+    expect(f.get('k6')).toBe(ON_PATH);
     expect(f.get('k6_link')).toBe(WRAPPER);
     expect(f.get('status_link')).toBe(CLI);
     expect(f.get('node_on_path')).toBe('');
     expect(f.get('shebang')).toBe(`#!${NODE}`);
     expect(f.get('cli_shebang')).toBe(`#!${NODE}`);
     expect(f.get('real_k6')).toBe('ok');
+    expect(f.get('libexec')?.trim().split(' ').sort()).toEqual(['k6-persist-cli.cjs', 'k6-persist.cjs', 'k6-version', 'node']);
     expect(f.get('node_version')).toMatch(/^v24\./);
     // The Dockerfile's bind mount leaves nothing behind.
     expect(f.get('mnt')).toBe('');
@@ -162,7 +169,38 @@ describe.each(images)('$image', ({ image, k6Version }) => {
   it("answers the k6-operator's sh -c 'command -v k6'", async () => {
     const result = await run(image, ['-c', 'command -v k6'], ['--entrypoint', 'sh']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.trim()).toBe('/usr/bin/k6');
+    expect(result.stdout.trim()).toBe(ON_PATH);
+  });
+
+  it("leaves the base's /usr/bin/k6 exactly as it was (no copy of it in the image's own layer)", async () => {
+    const base = config.Labels?.['org.opencontainers.image.base.name'] ?? '';
+    const sum = async (ref: string) => {
+      const r = await run(ref, ['-c', `ls -ln ${REAL_K6} | awk '{print $1, $3, $4, $5}'; sha256sum ${REAL_K6}`], ['--entrypoint', 'sh']);
+      expect(r.exitCode, `${ref}: ${r.stderr}`).toBe(0);
+      return r.stdout;
+    };
+    expect(await sum(image)).toBe(await sum(base));
+  });
+
+  it('records what k6 version printed at build time beside the bundles', async () => {
+    const result = await run(image, ['/usr/libexec/k6-persist/k6-version'], ['--entrypoint', 'cat']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`v${k6Version}`);
+  });
+
+  it('carries Node without debug info or symbol table (scripts/strip-elf.ts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k6p-layout-'));
+    const created = await docker(['create', '--network', 'none', image]);
+    try {
+      expect(created.exitCode, created.stderr).toBe(0);
+      const copied = await docker(['cp', `${created.stdout.trim()}:${NODE}`, join(dir, 'node')]);
+      expect(copied.exitCode, copied.stderr).toBe(0);
+      const removableSections = readLayout(readFileSync(join(dir, 'node'))).sections.filter(removable).map((s) => s.name);
+      expect(removableSections).toEqual([]);
+    } finally {
+      if (created.exitCode === 0) await docker(['rm', '-f', created.stdout.trim()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('docker run IMAGE version reaches the real k6', async () => {
