@@ -2,7 +2,7 @@
 //
 //   npm run bench                          # everything but the variant images (~5 min)
 //   npm run bench -- --json bench.json --markdown bench.md
-//   npm run bench -- --only wall,memory    # sections: size wall wrapper container memory login options variants
+//   npm run bench -- --only wall,memory    # sections: size platforms startup wall wrapper container memory login options variants
 //   npm run bench -- --quick               # a smoke run with few repetitions (numbers not for reporting)
 //   npm run bench -- --variants            # also build variant images of proposed changes (slow)
 //
@@ -20,6 +20,12 @@
 //   options    Node start-up options tried on the host (compile cache, CommonJS, zod/mini, flags,
 //              V8 snapshot), each against the current build
 //   variants   (only with --variants) images with the options that paid, `docker run version`
+//   startup    the start-up target of issue 13: on a base whose k6 is native (a static-busybox
+//              script), `docker run IMAGE version` against `docker run --entrypoint <its Node>
+//              IMAGE -e 0`, paired, for the image as built and with a build-time compile cache
+//   platforms  image sizes of the release build for linux/amd64 and linux/arm64 (--release-image,
+//              --release-base, pulled from the local registry of the release round trip), measured
+//              alike on both: `du -skx /` in a container of the image and of its base
 //
 // Images: --base (default k6-persist-standin/k6:2.2.0) and --image (default k6-persist:test-2.2.0),
 // built by `bash scripts/build-images.sh` (with --build, or when missing). Both are pinned by id at
@@ -50,18 +56,22 @@ import { markdownTable, type Table, textTable } from './bench/report.ts';
 import { fmtBytes, fmtMs, fmtSigned, fmtSpread, median, pairedDifference, summarize } from './bench/stats.ts';
 import { buildStartupVariants, measureStartupOptions } from './bench/startup-options.ts';
 import { buildVariantImages, removeVariantImages, variantWall } from './bench/variants.ts';
+import { buildNativeImages, duKb, nativeStartup, removeNativeImages } from './bench/native-k6.ts';
 import { OPTION_CHANGES, type StartupOption } from './bench/variants/options.ts';
 import { measureWrapperCost, writeFakeK6 } from './bench/wrapper-cost.ts';
 
 /** The Node image the variant images build on (scripts/standin-images.sh). */
 const NODE_STANDIN = 'k6-persist-standin/node:24';
-const ALL_SECTIONS = ['size', 'wall', 'wrapper', 'container', 'memory', 'login', 'options', 'variants'] as const;
+const ALL_SECTIONS = ['size', 'platforms', 'startup', 'wall', 'wrapper', 'container', 'memory', 'login', 'options', 'variants'] as const;
+const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
 type Section = (typeof ALL_SECTIONS)[number];
 
 const { values } = parseArgs({
   options: {
     base: { type: 'string', default: 'k6-persist-standin/k6:2.2.0' },
     image: { type: 'string', default: 'k6-persist:test-2.2.0' },
+    'release-image': { type: 'string', default: '127.0.0.1:5000/k6-persist:2.2.0' },
+    'release-base': { type: 'string', default: '127.0.0.1:5000/k6-persist-standin/k6:2.2.0' },
     build: { type: 'boolean', default: false },
     runs: { type: 'string', default: '30' },
     'host-runs': { type: 'string', default: '40' },
@@ -189,6 +199,8 @@ async function main(): Promise<void> {
     prepareVolume(volume, images.base, 'chown 12345:12345 /config');
 
     if (wanted.has('size')) await section('size', () => sizeSection(images, work, nodePath));
+    if (wanted.has('platforms')) await section('platforms', () => platformsSection());
+    if (wanted.has('startup')) await section('startup', () => startupSection(work));
     if (wanted.has('wall')) await section('wall', () => wallSection(images, fixtures));
     if (wanted.has('wrapper')) await section('wrapper', () => hostWrapperSection(work, nodePath, fakeK6));
     if (wanted.has('container')) await section('container', () => containerWrapperSection(images, fixtures, fakeDir));
@@ -284,6 +296,77 @@ function sizeSection(images: Images, work: string, nodePath: string): void {
     measured: `${fmtBytes(bundleBytes)} (the k6-persist command apart: ${fmtBytes(cliBytes)}), non-built-in imports: ${imageImports.nonBuiltin.length + cliImports.nonBuiltin.length}, node_modules in the image: ${sizes.nodeModules.length}`,
     met: bundleBytes <= 1_000_000 && cliBytes <= 1_000_000 && imageImports.nonBuiltin.length + cliImports.nonBuiltin.length === 0 && sizes.nodeModules.length === 0,
   });
+}
+
+function platformsSection(): void {
+  const release = values['release-image']!;
+  const base = values['release-base']!;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const added: Record<string, number> = {};
+  for (const platform of PLATFORMS) {
+    try {
+      for (const ref of [release, base]) docker(['pull', '--quiet', '--platform', platform, ref], { timeoutMs: 600_000 });
+      const imageKb = duKb(release, platform);
+      const baseKb = duKb(base, platform);
+      added[platform] = (imageKb - baseKb) * 1024;
+      rows.push([platform, fmtBytes(baseKb * 1024), fmtBytes(imageKb * 1024), fmtBytes((imageKb - baseKb) * 1024)]);
+    } catch (error) {
+      const why = String(error instanceof Error ? error.message : error).split('\n')[0]!.slice(0, 300);
+      rows.push([platform, '-', '-', 'not available']);
+      notes.push(`${platform}: not measured: ${why} (build it with bash scripts/build-images.sh release)`);
+    }
+  }
+  raw['platforms'] = { release, base, addedBytes: added };
+  emit({
+    title: `Image size per platform: ${release} on ${base} (du -skx / in a container of each)`,
+    header: ['platform', 'base', 'k6-persist', 'added'],
+    rows,
+    notes: ['du counts the files of the root file system (as root, this file system only), the same way on both platforms; arm64 runs under emulation.', ...notes],
+  });
+  const measured = Object.entries(added);
+  targets.push({
+    target: 'image at most the base + 112 MB (each platform)',
+    measured: measured.length ? measured.map(([p, b]) => `${p} +${fmtBytes(b)}`).join(', ') : 'not measured',
+    met: measured.length === PLATFORMS.length ? measured.every(([, b]) => b <= 112e6) : undefined,
+  });
+}
+
+async function startupSection(work: string): Promise<void> {
+  const native = await buildNativeImages(values.base!, NODE_STANDIN, join(work, 'native'), log, String(process.pid));
+  try {
+    const series = nativeStartup(native, runs);
+    raw['startup'] = { base: native.base, variants: native.variants, series };
+    const alone = byLabel(series, 'native k6 alone: version');
+    const rows = native.variants.map((v) => {
+      const version = byLabel(series, `${v.label}: version`);
+      const node = byLabel(series, `${v.label}: node -e 0`);
+      const overNode = pairedDifference(node.wallMs, version.wallMs);
+      const overK6 = pairedDifference(alone.wallMs, version.wallMs);
+      return [
+        v.label,
+        fmtSpread(summarize(version.wallMs)),
+        fmtSpread(summarize(node.wallMs)),
+        `${fmtSigned(overNode.median)} (${fmtSigned(overNode.p25)}…${fmtSigned(overNode.p75)})`,
+        fmtSigned(overK6.median),
+      ];
+    });
+    emit({
+      title: `Start-up on a base with a native k6 (docker run --rm; ms; ${runs} alternated rounds)`,
+      header: ['image', 'IMAGE version', 'Node alone (-e 0)', 'wrapper over Node: paired median (p25…p75)', 'over plain k6 version'],
+      rows,
+      notes: [
+        `plain k6 alone (the native base, ${native.base}): ${fmtSpread(summarize(alone.wallMs))} ms`,
+        'IMAGE version = the wrapper, its execve, then k6; Node alone = the same image with --entrypoint /usr/libexec/k6-persist/node -e 0',
+        'compile cache: NODE_COMPILE_CACHE primed at build time by one run as uid 12345, then root-owned and read-only; Node keys it by uid, so other uids start without it',
+      ],
+    });
+    const asBuilt = native.variants.find((v) => v.label === 'as built')!;
+    const added = pairedDifference(byLabel(series, 'as built: node -e 0').wallMs, byLabel(series, 'as built: version').wallMs).median;
+    targets.push({ target: '≤ 3 ms added over Node\'s bare start in the same image (docker run version vs --entrypoint node -e 0, native k6)', measured: `${fmtSigned(added)} ms (paired median, ${asBuilt.label})`, met: added <= 3 });
+  } finally {
+    if (!values.keep) removeNativeImages(native);
+  }
 }
 
 function wallSection(images: Images, fixtures: Fixtures): void {

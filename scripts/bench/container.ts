@@ -64,7 +64,7 @@ export function dockerWall(images: Images, fixtures: Fixtures, rounds: number): 
 export function wrapperCostInContainer(image: string, fixtures: Fixtures, benchDir: string, fakeDir: string, rounds: number): WrapperCostResult {
   const spec: WrapperCostSpec = {
     node: '/usr/libexec/k6-persist/node',
-    wrapper: '/usr/bin/k6',
+    wrapper: '/usr/local/bin/k6',
     fakeK6: '/bench-bin/fake-k6',
     workDir: '/tmp/bench-work',
     env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/home/k6' },

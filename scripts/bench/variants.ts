@@ -30,15 +30,19 @@ function replaceOnce(text: string, from: string, to: string, where: string): str
  * cache directory per uid and writes it only on a normal exit (never after execve), so the priming
  * run is made as the image's user, with K6_PERSIST_HANDOVER=spawn. */
 function compileCacheDockerfile(text: string, bundleName: string): string {
+  // Primed as the image's user, then made root's and read-only to everyone: other uids read
+  // nothing of it (Node looks for <dir>/<version>-<arch>-<hash>-<uid>) and cannot create their
+  // own directory there, so no run writes into the image.
   return replaceOnce(
     text,
-    'ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6\n',
-    'ENV K6_PERSIST_K6_BIN=/usr/libexec/k6-persist/k6\n' +
+    'ENV K6_PERSIST_K6_BIN=/usr/bin/k6\n',
+    'ENV K6_PERSIST_K6_BIN=/usr/bin/k6\n' +
       'ENV NODE_COMPILE_CACHE=/usr/libexec/k6-persist/compile-cache\n' +
       'RUN mkdir -p /usr/libexec/k6-persist/compile-cache && chown 12345:12345 /usr/libexec/k6-persist/compile-cache\n' +
       'USER 12345\n' +
       `RUN K6_PERSIST_HANDOVER=spawn /usr/libexec/k6-persist/${bundleName} version >/dev/null && ls /usr/libexec/k6-persist/compile-cache/*/* >/dev/null\n` +
-      'USER root\n',
+      'USER root\n' +
+      'RUN chown -R 0:0 /usr/libexec/k6-persist/compile-cache && chmod -R a+rX,go-w /usr/libexec/k6-persist/compile-cache\n',
     'Dockerfile',
   );
 }
@@ -71,26 +75,28 @@ function smokeCheck(ref: string, fixtures: Fixtures): void {
 }
 
 export async function buildVariantImages(
-  fixtures: Fixtures,
+  fixtures: Fixtures | undefined,
   dir: string,
   log: (text: string) => void,
   baseRef = 'k6-persist-standin/k6:2.2.0',
   nodeRef = 'k6-persist-standin/node:24',
+  options: Array<StartupOption | 'as built'> = IMAGE_OPTIONS,
+  refPrefix = 'k6p-bench-variant',
 ): Promise<BuiltVariant[]> {
   const built: BuiltVariant[] = [];
   const ca = caBundle();
-  for (const option of IMAGE_OPTIONS) {
+  for (const option of options) {
     const tag = option.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     const ctx = join(dir, tag);
     mkdirSync(ctx, { recursive: true });
-    for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.ts', '.dockerignore']) {
+    for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.ts', 'scripts/strip-elf.ts', '.dockerignore']) {
       mkdirSync(dirname(join(ctx, f)), { recursive: true });
       copyFileSync(join(REPO, f), join(ctx, f));
     }
     copySrc(join(ctx, 'src'));
     const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
     writeFileSync(join(ctx, 'Dockerfile'), option === 'compile cache' ? compileCacheDockerfile(dockerfile, 'k6-persist.cjs') : dockerfile);
-    const ref = `k6p-bench-variant:${tag}`;
+    const ref = `${refPrefix}:${tag}`;
     log(`building variant image ${ref}`);
     const args = [
       'buildx', 'build', '--load', '--network', 'host', '--progress', 'plain',
@@ -103,7 +109,8 @@ export async function buildVariantImages(
     if (result.status !== 0) {
       throw new Error(`building ${ref} failed (exit ${result.status}, ${result.error ?? ''}):\n${`${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-3000)}`);
     }
-    smokeCheck(ref, fixtures);
+    // A base whose k6 is not the stand-in cannot run the smoke check's `run`.
+    if (fixtures) smokeCheck(ref, fixtures);
     built.push({ label: option, ref, id: imageId(ref), bytes: imageSize(ref) });
   }
   return built;
