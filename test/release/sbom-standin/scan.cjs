@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A stand-in for BuildKit's SBOM scanner (docker/buildkit-syft-scanner), which cannot be pulled
 // on machines without a container registry. It follows BuildKit's SBOM generator protocol
-// (moby/buildkit docs/attestations/sbom-protocol.md): it scans the root file system at
+// (BuildKit's "SBOM Scanning Protocol" document): it scans the root file system at
 // BUILDKIT_SCAN_SOURCE and each one under BUILDKIT_SCAN_SOURCE_EXTRAS, and writes one in-toto
 // statement with an SPDX 2.3 document per file system to BUILDKIT_SCAN_DESTINATION. The
 // document lists every regular file with its SHA-256 (no package detection: that is syft's
