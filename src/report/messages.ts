@@ -7,6 +7,7 @@ import type { TokenSource } from '../plan/types.ts';
 import type { ClassifiedMount } from '../mounts/classify.ts';
 import { describeMount } from '../mounts/describe.ts';
 import type { LocationSource } from '../mounts/locate.ts';
+import { DEFAULT_K6_BIN } from '../settings/env.ts';
 import { NAMED_VOLUME_FIX, fileOwnerAdvice, readOnlyAdvice, unreadableAdvice, unwritableAdvice, type Situation } from './advice.ts';
 
 export { describeMount };
@@ -196,7 +197,7 @@ export const messages = {
       : `Log in again, or copy collectors.cloud from ${legacyPath} into ${path}.`),
 
   k6NotFound: (path: string, code: string) =>
-    `error: the real k6 binary ${path} cannot be started (${code}). Set K6_PERSIST_K6_BIN to its absolute path (the image sets it to /usr/libexec/k6-persist/k6).`,
+    `error: the real k6 binary ${path} cannot be started (${code}). Set K6_PERSIST_K6_BIN to its absolute path (the image sets it to ${DEFAULT_K6_BIN}).`,
 };
 
 export function fixForCode(code: string, path: string, situation?: Situation, action: 'write' | 'replace' = 'write'): string {

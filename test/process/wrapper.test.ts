@@ -79,6 +79,8 @@ describe.each(['exec', 'spawn'] as const)('a k6 binary that cannot be started, h
     expect(result.exitCode).toBe(255);
     expect(result.stderr).toMatch(new RegExp(`cannot be started \\((${code})\\)`));
     expect(result.stderr).toMatch(/Set K6_PERSIST_K6_BIN/);
+    // The image's own layout (Dockerfile: ENV K6_PERSIST_K6_BIN=/usr/bin/k6).
+    expect(result.stderr).toContain('(the image sets it to /usr/bin/k6)');
     expect(result.stderr).not.toMatch(/stack trace|internal error/i);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
