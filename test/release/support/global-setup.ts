@@ -5,19 +5,34 @@
 // linux/arm64 from the unchanged Dockerfile, with SBOM and provenance. Its log goes to
 // build/release-build.log; its last lines are in the error when it fails.
 //
-// K6_PERSIST_RELEASE_BUILD=0 skips the build while iterating on the tests; the tests then read
-// what the registry holds, and the revision check fails when that is older than HEAD's image
-// inputs would allow.
+// K6_PERSIST_RELEASE_BUILD=0 skips the build while iterating on the tests (emulation and the
+// registry are still set up); the tests then read what the registry holds.
+//
+// A registry this run started is stopped again after the tests; one that already ran stays.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VERSION } from './release.ts';
+import { REGISTRY, VERSION } from './release.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-export default function buildRelease(): void {
-  if (process.env['K6_PERSIST_RELEASE_BUILD'] === '0') return;
+function script(name: string, ...args: string[]): void {
+  const result = spawnSync('bash', [`scripts/${name}`, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 10 * 60_000 });
+  if (result.status !== 0) throw new Error(`release: scripts/${name} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${result.stderr}`);
+}
+
+const registryAnswers = (): boolean =>
+  spawnSync('curl', ['-fsS', '-m', '2', '-o', '/dev/null', `http://${REGISTRY}/v2/`], { timeout: 5_000 }).status === 0;
+
+export default function buildRelease(): () => void {
+  const registryWasUp = registryAnswers();
+  script('qemu.sh');
+  script('registry.sh');
+  const teardown = () => {
+    if (!registryWasUp) script('registry.sh', 'stop');
+  };
+  if (process.env['K6_PERSIST_RELEASE_BUILD'] === '0') return teardown;
   const log = join(ROOT, 'build', 'release-build.log');
   mkdirSync(dirname(log), { recursive: true });
   const started = Date.now();
@@ -30,8 +45,10 @@ export default function buildRelease(): void {
   });
   writeFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.status !== 0) {
+    teardown();
     const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-25).join('\n');
     throw new Error(`release: scripts/build-images.sh release failed (exit ${result.status ?? result.signal}); log ${log}:\n${tail}`);
   }
   console.log(`release: built and pushed in ${((Date.now() - started) / 1000).toFixed(1)} s (log ${log})`);
+  return teardown;
 }
