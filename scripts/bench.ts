@@ -56,7 +56,7 @@ import { markdownTable, type Table, textTable } from './bench/report.ts';
 import { fmtBytes, fmtMs, fmtSigned, fmtSpread, median, pairedDifference, summarize } from './bench/stats.ts';
 import { buildStartupVariants, measureStartupOptions } from './bench/startup-options.ts';
 import { buildVariantImages, removeVariantImages, variantWall } from './bench/variants.ts';
-import { buildNativeImages, duKb, nativeStartup, removeNativeImages } from './bench/native-k6.ts';
+import { buildNativeImages, duKb, nativeStartup, nativeStartupInContainer, removeNativeImages } from './bench/native-k6.ts';
 import { OPTION_CHANGES, type StartupOption } from './bench/variants/options.ts';
 import { measureWrapperCost, writeFakeK6 } from './bench/wrapper-cost.ts';
 
@@ -359,6 +359,22 @@ async function startupSection(work: string): Promise<void> {
         `plain k6 alone (the native base, ${native.base}): ${fmtSpread(summarize(alone.wallMs))} ms`,
         'IMAGE version = the wrapper, its execve, then k6; Node alone = the same image with --entrypoint /usr/libexec/k6-persist/node -e 0',
         'compile cache: NODE_COMPILE_CACHE primed at build time by one run as uid 12345, then root-owned and read-only; Node keys it by uid, so other uids start without it',
+      ],
+    });
+    const inner = nativeStartupInContainer(native, join(REPO, 'scripts/bench'), hostRuns);
+    raw['startupInContainer'] = inner;
+    emit({
+      title: `The same inside one container of each image (ms; ${hostRuns} alternated rounds; the image's user and environment)`,
+      header: ['image', 'k6 version (wrapper on PATH)', 'node -e 0', 'wrapper over Node: paired median (p25…p75)', 'CPU: wrapper over Node (mean)'],
+      rows: Object.entries(inner).map(([label, s]) => {
+        const version = byLabel(s, 'k6 version');
+        const node = byLabel(s, 'node -e 0');
+        const d = pairedDifference(node.wallMs, version.wallMs);
+        return [label, fmtSpread(summarize(version.wallMs)), fmtSpread(summarize(node.wallMs)), `${fmtSigned(d.median)} (${fmtSigned(d.p25)}…${fmtSigned(d.p75)})`, fmtSigned(cpuMean(version) - cpuMean(node))];
+      }),
+      notes: [
+        'k6 version = /usr/local/bin/k6 found on PATH: Node starts the wrapper bundle, which hands over to /usr/bin/k6 by execve',
+        'CPU = user+system time of the process tree, mean per run (10 ms ticks, so only the mean over many runs means anything); it is far less disturbed by other load than wall time',
       ],
     });
     const asBuilt = native.variants.find((v) => v.label === 'as built')!;

@@ -59,6 +59,16 @@ export function nativeStartup(native: NativeImages, rounds: number): Series[] {
   return alternate(commands, { rounds, warmup: 2 });
 }
 
+/** The same pair inside one container of each image: less noise than whole `docker run`s. */
+export function nativeStartupInContainer(native: NativeImages, benchDir: string, rounds: number): Record<string, Series[]> {
+  const out: Record<string, Series[]> = {};
+  for (const v of native.variants) {
+    const json = docker(['run', '--rm', '--network', 'none', '-v', `${benchDir}:/bench:ro`, '--entrypoint', NODE_IN_IMAGE, v.id, '/bench/inner-native.ts', String(rounds)], { timeoutMs: 600_000 });
+    out[v.label] = JSON.parse(json) as Series[];
+  }
+  return out;
+}
+
 export function removeNativeImages(native: NativeImages): void {
   for (const ref of [...native.variants.map((v) => v.ref), native.base]) docker(['image', 'rm', '-f', ref], { okCodes: [0, 1] });
 }
