@@ -204,6 +204,12 @@ describe('against the mock cloud', () => {
       expect(text.stdout).toMatch(/^check\s+valid: k6 Cloud accepts the token tok_\*+6789/m);
     });
 
+    it('an unknown argument is a usage error with 255, not one of --check\'s verdicts', async () => {
+      const result = await status(['status', '--chek']);
+      expect(result.code).toBe(255);
+      expect(result.stderr).toMatch(/k6-persist: Unknown argument: chek/);
+    });
+
     it.each([['0'], ['-1'], ['601'], ['soon']])('--timeout %s is refused with 255, sending nothing', async (value) => {
       const before = cloud.requests.length;
       const result = await status(['status', '--check', '--timeout', value]);
