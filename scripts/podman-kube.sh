@@ -148,12 +148,29 @@ up() {
   mkdir -p "$store"
   mount_system "$root"
   mount --bind "$store" "$root/var/lib/containers"
-  local image id
+  local image archive config
+  archive=$(mktemp)
   for image in "$@"; do
-    id=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null) || die "no Docker image $image (bash scripts/build-images.sh)"
-    docker save "$image" | in_chroot podman load -q >/dev/null
-    [ "$(in_chroot podman image inspect --format '{{.Id}}' "$image")" = "${id#sha256:}" ] || die "$image did not arrive in the chroot's Podman"
+    docker image inspect "$image" >/dev/null 2>&1 || die "no Docker image $image (bash scripts/build-images.sh)"
+    docker save "$image" -o "$archive"
+    # Podman names an image by its config digest; Docker's containerd image store by its
+    # manifest, so the archive's manifest.json says which id must arrive.
+    config=$(tar -xOf "$archive" manifest.json | sed -n 's|.*"Config":"blobs/sha256/\([0-9a-f]*\)".*|\1|p')
+    in_chroot podman load -q <"$archive" >/dev/null
+    # Docker 26's archives name it docker.io/library/NAME; the manifests use the short name,
+    # which Podman resolves to localhost/NAME.
+    case "$image" in
+      */*) ;;
+      *)
+        in_chroot podman tag "$config" "localhost/$image"
+        in_chroot podman untag "$config" "docker.io/library/$image" 2>/dev/null || true
+        ;;
+    esac
+    if [ -z "$config" ] || [ "$(in_chroot podman image inspect --format '{{.Id}}' "$image")" != "$config" ]; then
+      die "$image did not arrive in the chroot's Podman"
+    fi
   done
+  rm -f "$archive"
   trap - EXIT
   printf '%s\n' "$root"
 }

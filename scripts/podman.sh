@@ -6,7 +6,7 @@
 #   bash scripts/podman.sh [IMAGE ...]
 #
 # Idempotent and quick once done: packages, files and the user are only made when missing, and an
-# image is copied only when the Podman store does not hold the same image id as Docker. Needs root.
+# image is copied only when Docker's image or Podman's copy changed since the last copy. Needs root.
 #
 # What this machine needs, and why:
 #   - runc, never crun: crun fails on these hybrid cgroups, and installing it makes it the default.
@@ -102,26 +102,55 @@ as_user() {
 as_root() { CONTAINERS_CONF="$conf" "$@"; }
 
 # --- images -------------------------------------------------------------------------------------
-# Podman keeps Docker's image id (the config digest), so equal ids mean the same image. An image
-# this script replaced is removed again once nothing names it, so rebuilds do not fill the disk.
+# Docker's containerd image store names an image by its manifest digest, Podman by its config
+# digest, so the two ids never match. Each copy is recorded as "RUNNER IMAGE DOCKER_ID PODMAN_ID"
+# and an image is copied again only when Docker's image or Podman's copy changed since. Docker's
+# `docker-daemon:` transport in Podman 4.3 speaks API 1.22, which Docker 26 refuses: copies go
+# through a `docker save` archive for both stores. An image this script replaced is removed again
+# once nothing names it, so rebuilds do not fill the disk.
+copies=/var/cache/k6-persist/podman-copies
+mkdir -p "$(dirname "$copies")"
+touch "$copies"
 drop_replaced() { # RUNNER OLD_ID
   [ -n "$2" ] || return 0
   [ -z "$("$1" podman image inspect --format '{{join .RepoTags ","}}' "$2" 2>/dev/null)" ] || return 0
   "$1" podman rmi "$2" >/dev/null 2>&1 || true
 }
+archive=
+trap 'rm -f "$archive"' EXIT
+# Docker 26's archives name an image fully (docker.io/library/NAME), while Podman resolves a short
+# name to localhost/NAME first, where an older copy may still sit: the copy takes that name.
+local_name() { # RUNNER IMAGE CONFIG_ID
+  # A first path component with a dot or a port, or localhost, is a registry: already fully named.
+  case "$2" in */*) case "${2%%/*}" in *.* | *:* | localhost) return 0 ;; esac ;; esac
+  "$1" podman tag "$3" "localhost/$2"
+  "$1" podman untag "$3" "docker.io/library/$2" 2>/dev/null || true
+}
+copy_image() { # RUNNER IMAGE DOCKER_ID
+  local runner=$1 image=$2 docker_id=$3 current recorded config
+  current=$("$runner" podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
+  recorded=$(awk -v r="$runner" -v i="$image" -v d="$docker_id" '$1 == r && $2 == i && $3 == d {print $4}' "$copies")
+  [ -n "$current" ] && [ "$current" = "$recorded" ] && return 0
+  log "copying $image into $([ "$runner" = as_root ] && echo "root Podman" || echo "$user's Podman")"
+  if [ -z "$archive" ]; then
+    archive=$(mktemp)
+    docker save "$image" -o "$archive"
+  fi
+  config=$(tar -xOf "$archive" manifest.json | sed -n 's|.*"Config":"blobs/sha256/\([0-9a-f]*\)".*|\1|p')
+  # Read by this (root) shell and given on stdin: the rootless user cannot read the archive.
+  "$runner" podman load -q <"$archive" >/dev/null
+  local_name "$runner" "$image" "$config"
+  if [ -z "$config" ] || [ "$("$runner" podman image inspect --format '{{.Id}}' "$image")" != "$config" ]; then
+    die "$image did not arrive in $runner's Podman"
+  fi
+  drop_replaced "$runner" "$current"
+  { awk -v r="$runner" -v i="$image" '!($1 == r && $2 == i)' "$copies"; echo "$runner $image $docker_id $config"; } >"$copies.new"
+  mv "$copies.new" "$copies"
+}
 for image in "$@"; do
   docker_id=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null) || die "no Docker image $image (build it first: bash scripts/build-images.sh)"
-  old=$(as_root podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
-  if [ "$old" != "${docker_id#sha256:}" ]; then
-    log "copying $image into root Podman"
-    as_root podman pull -q "docker-daemon:$image" >/dev/null
-    drop_replaced as_root "$old"
-  fi
-  old=$(as_user podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
-  if [ "$old" != "${docker_id#sha256:}" ]; then
-    # The user cannot reach Docker's socket: a docker save archive on stdin instead.
-    log "copying $image into $user's Podman"
-    docker save "$image" | as_user podman load -q >/dev/null
-    drop_replaced as_user "$old"
-  fi
+  archive=
+  copy_image as_root "$image" "$docker_id"
+  copy_image as_user "$image" "$docker_id"
+  rm -f "$archive"
 done
