@@ -91,6 +91,8 @@ USER root
 #    (README, "Building the image").
 #  - k6-version holds what `k6 version` printed at build time: the wrapper reads the k6 major
 #    version from it (for advice that differs between 1.x and 2.x) without starting k6 first.
+#  - /usr/local/bin/k6 is the launcher (src/launcher.ts): it runs the wrapper bundle from a V8
+#    code cache made below, so no k6 start compiles the bundle first.
 #  - /usr/local/bin/k6-persist is the wrapper's own command (its status report), a bundle of its
 #    own so that k6 starts never load it.
 #  - The mount points a user names (/config, and k6's own default directory) exist, owned by the
@@ -112,17 +114,28 @@ RUN --mount=type=bind,from=node-stripped,source=/out,target=/mnt \
     [ -e /usr/lib/libgcc_s.so.1 ] || cp -a /mnt/lib/libgcc_s.so.1 /usr/lib/; \
     /usr/libexec/k6-persist/node --version >/dev/null; \
     /usr/bin/k6 version >/usr/libexec/k6-persist/k6-version; \
-    ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/local/bin/k6; \
+    ln -s /usr/libexec/k6-persist/k6-persist-launcher.cjs /usr/local/bin/k6; \
     ln -s /usr/libexec/k6-persist/k6-persist-cli.cjs /usr/local/bin/k6-persist; \
     mkdir -p /config /home/k6/.config/k6; \
     chown 12345:0 /config /home/k6/.config /home/k6/.config/k6; \
     chmod 0770 /config /home/k6/.config /home/k6/.config/k6
 
 # Last, because they change most often. Their shebang is #!/usr/libexec/k6-persist/node.
-COPY --from=build /src/dist/k6-persist.cjs /src/dist/k6-persist-cli.cjs /usr/libexec/k6-persist/
+COPY --from=build /src/dist/k6-persist.cjs /src/dist/k6-persist-cli.cjs /src/dist/k6-persist-launcher.cjs /usr/libexec/k6-persist/
 
 # Where the wrapper finds the real k6 (an absolute path: never the wrapper itself).
 ENV K6_PERSIST_K6_BIN=/usr/bin/k6
+
+# The V8 code cache of the wrapper bundle: made by running the wrapper once with this image's own
+# Node (emulated for a foreign platform, as the `node --version` check above already is), so it
+# holds the functions a start runs, not only the bundle's top level. Spawn hand-over, because the
+# cache is written when the process exits and an execve never does. One root-owned 0644 file:
+# every uid reads it (Node's own compile cache keeps one per uid), no run writes to the image.
+# The build fails when the result is not used by the next start.
+RUN set -eu; \
+    K6_PERSIST_WRITE_CODE_CACHE=1 K6_PERSIST_HANDOVER=spawn /usr/local/bin/k6 version >/dev/null; \
+    chmod 0644 /usr/libexec/k6-persist/k6-persist.cjs.v8-cache; \
+    K6_PERSIST_DEBUG=1 /usr/local/bin/k6 version 2>&1 >/dev/null | grep -q 'code cache: used'
 
 LABEL org.opencontainers.image.title="k6-persist" \
       org.opencontainers.image.description="grafana/k6 whose k6 Cloud login persists on a mounted volume" \

@@ -1,6 +1,8 @@
 // Bundles the two programs, each into one self-contained file (no node_modules at run time):
 //   dist/k6-persist.cjs      the wrapper (src/main.ts), installed as `k6`
 //   dist/k6-persist-cli.cjs  the `k6-persist` command (src/cli.ts): its status report
+//   dist/k6-persist-launcher.cjs  the image's `k6` (src/launcher.ts): runs k6-persist.cjs from the
+//                            V8 code cache the image build makes (src/boot/code-cache.ts)
 //   node scripts/build.ts [--node-path /abs/path/to/node] [--outdir dist]
 // Two bundles, not one that dispatches on its name: every k6 start then parses only the wrapper
 // path, not the status command's yargs (~5 ms per start, BENCHMARKS.md).
@@ -30,6 +32,7 @@ const IMPORT_META_URL = "var __k6pImportMetaUrl = require('node:url').pathToFile
 for (const { entry, name, importMetaUrl } of [
   { entry: 'src/main.ts', name: 'k6-persist.cjs', importMetaUrl: false },
   { entry: 'src/cli.ts', name: 'k6-persist-cli.cjs', importMetaUrl: true },
+  { entry: 'src/launcher.ts', name: 'k6-persist-launcher.cjs', importMetaUrl: false },
 ]) {
   const outfile = join(outdir, name);
   await build({

@@ -1,4 +1,5 @@
 // The wrapper path of k6-persist: settings, facts, one decision, carried out.
+import { describeCacheUse, recordedCacheUse } from './boot/cache-use.ts';
 import { gatherFacts } from './plan/facts.ts';
 import { decide } from './plan/decide.ts';
 import { carryOut } from './plan/carry-out.ts';
@@ -17,6 +18,8 @@ export async function runWrapper(argv: string[]): Promise<number> {
   const settings = settingsResult.settings;
   const facts = gatherFacts(argv, 'k6', process.env, settings);
   const log = createLogger({ quiet: settings.quiet || facts.args.quiet, debug: settings.debug });
+  const cacheUse = recordedCacheUse();
+  if (cacheUse) log.debug(describeCacheUse(cacheUse));
   const plan = decide(facts);
   // After the decision: a command the wrapper refuses gets its refusal, not advice on credentials.
   if (plan.kind === 'run') plan.notices.push(...cloudCommandNotices(facts));

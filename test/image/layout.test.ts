@@ -20,6 +20,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const packageVersion = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 const WRAPPER = '/usr/libexec/k6-persist/k6-persist.cjs';
+const LAUNCHER = '/usr/libexec/k6-persist/k6-persist-launcher.cjs';
+const CODE_CACHE = '/usr/libexec/k6-persist/k6-persist.cjs.v8-cache';
 const CLI = '/usr/libexec/k6-persist/k6-persist-cli.cjs';
 const REAL_K6 = '/usr/bin/k6';
 const ON_PATH = '/usr/local/bin/k6';
@@ -142,6 +144,8 @@ describe.each(images)('$image', ({ image, k6Version }) => {
         'echo status_link=$(readlink /usr/local/bin/k6-persist)',
         'echo node_on_path=$(command -v node)',
         `echo shebang=$(head -n 1 ${WRAPPER})`,
+        `echo launcher_shebang=$(head -n 1 ${LAUNCHER})`,
+        `echo cache=$(stat -c '%u:%g %a' ${CODE_CACHE})`,
         `echo cli_shebang=$(head -n 1 ${CLI})`,
         `[ -x "$K6_PERSIST_K6_BIN" ] && [ ! -L "$K6_PERSIST_K6_BIN" ] && echo real_k6=ok`,
         // The old layout's moved copy is gone.
@@ -154,13 +158,16 @@ describe.each(images)('$image', ({ image, k6Version }) => {
     expect(f.get('pwd')).toBe('/home/k6');
     expect(f.get('home')).toBe('/home/k6');
     expect(f.get('k6')).toBe(ON_PATH);
-    expect(f.get('k6_link')).toBe(WRAPPER);
+    expect(f.get('k6_link')).toBe(LAUNCHER);
     expect(f.get('status_link')).toBe(CLI);
     expect(f.get('node_on_path')).toBe('');
     expect(f.get('shebang')).toBe(`#!${NODE}`);
     expect(f.get('cli_shebang')).toBe(`#!${NODE}`);
+    expect(f.get('launcher_shebang')).toBe(`#!${NODE}`);
+    // Root's, read-only for everyone: no run writes to the image, every uid reads it.
+    expect(f.get('cache')).toBe('0:0 644');
     expect(f.get('real_k6')).toBe('ok');
-    expect(f.get('libexec')?.trim().split(' ').sort()).toEqual(['k6-persist-cli.cjs', 'k6-persist.cjs', 'k6-version', 'node']);
+    expect(f.get('libexec')?.trim().split(' ').sort()).toEqual(['k6-persist-cli.cjs', 'k6-persist-launcher.cjs', 'k6-persist.cjs', 'k6-persist.cjs.v8-cache', 'k6-version', 'node']);
     expect(f.get('node_version')).toMatch(/^v24\./);
     // The Dockerfile's bind mount leaves nothing behind.
     expect(f.get('mnt')).toBe('');
@@ -221,6 +228,18 @@ describe.each(images)('$image', ({ image, k6Version }) => {
     const wrapped = await run(image, args);
     expect(direct.exitCode).not.toBe(0);
     expect(wrapped.exitCode).toBe(direct.exitCode);
+  });
+
+  // The cache is made at build time (Dockerfile) for every uid, not per uid as Node's own is.
+  it.each([
+    ['the image user', []],
+    ['--user 4242:4242', ['--user', '4242:4242']],
+    ['an OpenShift uid on a read-only root filesystem', ['--user', '1000680000:0', '--read-only', '--tmpfs', '/tmp']],
+  ])('starts the wrapper from the V8 code cache made at build time, as %s', async (_who, flags) => {
+    const result = await run(image, ['version'], ['-e', 'K6_PERSIST_DEBUG=1', ...flags]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr.split('\n')[0]).toBe('k6-persist: debug: code cache: used');
+    expect(result.stdout).toContain(`v${k6Version}`);
   });
 
   it('works for an arbitrary uid on a read-only root filesystem (OpenShift, readOnlyRootFilesystem)', async () => {

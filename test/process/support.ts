@@ -31,12 +31,12 @@ const countKillPreload = stageFile(join(repoRoot, 'test/process/count-kill.cjs')
 
 /** Every path of the stage, for the test that proves uid 65534 reaches them. */
 export const stagedPaths = (): Promise<string[]> =>
-  bundles().then((dir) => [stagedNode, fakeK6, loginFake, countKillPreload, join(dir, 'k6-persist.cjs'), join(dir, 'k6-persist-cli.cjs')]);
+  bundles().then((dir) => [stagedNode, fakeK6, loginFake, countKillPreload, join(dir, 'k6-persist.cjs'), join(dir, 'k6-persist-cli.cjs'), join(dir, 'k6-persist-launcher.cjs')]);
 export const stageRoot = stage;
 
 let bundlePromise: Promise<string> | undefined;
 
-/** Builds both bundles once per test file into the stage (files run in parallel); resolves to
+/** Builds the bundles (wrapper, command, launcher) once per test file into the stage (files run in parallel); resolves to
  * their directory. */
 function bundles(): Promise<string> {
   bundlePromise ??= (async () => {

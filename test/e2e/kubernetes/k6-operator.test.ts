@@ -50,7 +50,7 @@ describe.each(K6_VERSIONS)('k6 %s under the k6-operator', (version) => {
       mounts: [scriptMount()],
     });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain('k6 on PATH: /usr/local/bin/k6 -> /usr/libexec/k6-persist/k6-persist.cjs');
+    expect(result.stdout).toContain('k6 on PATH: /usr/local/bin/k6 -> /usr/libexec/k6-persist/k6-persist-launcher.cjs');
     // The JSON the operator parses: from the archive k6 wrote into /tmp, so both commands worked.
     const json = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as Record<string, unknown>;
     expect(json).toMatchObject({ maxVUs: 3, totalDuration: '32s' });

@@ -62,7 +62,7 @@ describe('the image the examples name', () => {
     expect(image.user).toBe(12345);
     expect(image.workdir).toBe('/home/k6');
     expect(JSON.parse(image.entrypoint)).toEqual(['k6']);
-    expect(image.k6OnPath).toBe('/usr/libexec/k6-persist/k6-persist.cjs');
+    expect(image.k6OnPath).toBe('/usr/libexec/k6-persist/k6-persist-launcher.cjs');
     expect(dockerfile).toMatch(/^COPY --from=build \/src\/dist\/k6-persist\.cjs .*\/usr\/libexec\/k6-persist\/$/m);
   });
 

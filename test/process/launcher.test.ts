@@ -1,0 +1,143 @@
+// The image's `k6` is the launcher (src/launcher.ts): it runs the wrapper bundle beside it from
+// the V8 code cache the image build makes. These run the built launcher against a fake k6 and
+// show what a user can rely on: the cache is made by one run, used by every uid, and anything
+// wrong with it (absent, made for another bundle, refused by V8) changes nothing but the words
+// of the debug line: k6 gets the same arguments and its exit code comes back.
+import { execa } from 'execa';
+import { chmodSync, chownSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { reachableDir, removeDir } from './stage.ts';
+import { UNPRIVILEGED, baseEnv, bundle, scratch } from './support.ts';
+
+const isRoot = process.getuid?.() === 0;
+const CACHE = 'k6-persist.cjs.v8-cache';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs.splice(0)) removeDir(dir);
+});
+
+/** A directory as the image's /usr/libexec/k6-persist: the launcher and the wrapper bundle. */
+async function installed(): Promise<string> {
+  const from = join(await bundle(), '..');
+  const dir = reachableDir('k6p-launcher-');
+  dirs.push(dir);
+  for (const name of ['k6-persist-launcher.cjs', 'k6-persist.cjs']) {
+    copyFileSync(join(from, name), join(dir, name));
+    chmodSync(join(dir, name), 0o755);
+  }
+  return dir;
+}
+
+let env: Record<string, string>;
+let report: string;
+beforeEach(() => {
+  const dir = scratch('k6p-launch-');
+  chmodSync(dir, 0o755);
+  report = join(dir, 'report.json');
+  env = { ...baseEnv(join(dir, 'home'), report), K6_PERSIST_DEBUG: '1', FAKE_K6_EXIT: '7' };
+  chownSync(dir, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
+  chownSync(env['TMPDIR']!, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
+});
+
+async function launch(dir: string, extraEnv: Record<string, string> = {}, user?: { uid: number; gid: number }) {
+  rmSync(report, { force: true });
+  const result = await execa(join(dir, 'k6-persist-launcher.cjs'), ['run', '--vus', '2', 'x.js'], {
+    env: { ...env, ...extraEnv },
+    extendEnv: false,
+    reject: false,
+    ...(user ?? {}),
+  });
+  const cacheLine = result.stderr.split('\n').find((line) => line.startsWith('k6-persist: debug: code ca'));
+  const argv = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { argv: string[] }).argv : undefined;
+  return { exitCode: result.exitCode, stderr: result.stderr, cacheLine, argv };
+}
+
+/** The cache as the image build makes it: one run that exits normally (spawn hand-over). */
+async function makeCache(dir: string): Promise<void> {
+  const made = await launch(dir, { K6_PERSIST_WRITE_CODE_CACHE: '1', K6_PERSIST_HANDOVER: 'spawn' });
+  expect(made.exitCode, made.stderr).toBe(7);
+  chmodSync(join(dir, CACHE), 0o644);
+}
+
+describe('the launcher', () => {
+  it('without a cache compiles the bundle, says so, and hands k6 its arguments and exit code', async () => {
+    const dir = await installed();
+    const run = await launch(dir);
+    expect(run.cacheLine).toBe('k6-persist: debug: code cache: absent, the bundle was compiled now');
+    expect(run.argv).toEqual(['run', '--vus', '2', 'x.js']);
+    expect(run.exitCode).toBe(7);
+    expect(existsSync(join(dir, CACHE))).toBe(false);
+  });
+
+  it('makes the cache in one run, holding the bundle it was made from, and the next start uses it', async () => {
+    const dir = await installed();
+    await makeCache(dir);
+    const file = readFileSync(join(dir, CACHE));
+    const source = readFileSync(join(dir, 'k6-persist.cjs'));
+    expect(file.readUInt32LE(0)).toBe(source.length);
+    expect(file.subarray(4, 4 + source.length).equals(source)).toBe(true);
+    // V8's data follows: more than the top level of a 90 kB bundle, since it was made after a run.
+    expect(file.length - 4 - source.length).toBeGreaterThan(20_000);
+    expect(readdirTemporary(dir)).toEqual([]);
+    const run = await launch(dir);
+    expect(run.cacheLine).toBe('k6-persist: debug: code cache: used');
+    expect(run.argv).toEqual(['run', '--vus', '2', 'x.js']);
+    expect(run.exitCode).toBe(7);
+  });
+
+  it.runIf(isRoot)('a root-owned 0644 cache is used by another uid, which writes nothing', async () => {
+    const dir = await installed();
+    await makeCache(dir);
+    const before = statSync(join(dir, CACHE));
+    const run = await launch(dir, {}, UNPRIVILEGED);
+    expect(run.cacheLine, run.stderr).toBe('k6-persist: debug: code cache: used');
+    expect(run.exitCode, run.stderr).toBe(7);
+    const after = statSync(join(dir, CACHE));
+    expect([after.ino, after.mtimeMs, after.uid]).toEqual([before.ino, before.mtimeMs, 0]);
+  });
+
+  it('a bundle replaced by another of the same length runs its own code, not the cached one', async () => {
+    const dir = await installed();
+    await makeCache(dir);
+    // The same length, one letter changed in the debug line the new code prints.
+    const bundlePath = join(dir, 'k6-persist.cjs');
+    const text = readFileSync(bundlePath, 'utf8');
+    expect(text).toContain('code cache: ');
+    writeFileSync(bundlePath, text.replace('code cache: ', 'code cachE: '));
+    expect(statSync(bundlePath).size).toBe(Buffer.byteLength(text));
+    const run = await launch(dir);
+    expect(run.cacheLine).toBe('k6-persist: debug: code cachE: made for another bundle, the bundle was compiled now');
+    expect(run.argv).toEqual(['run', '--vus', '2', 'x.js']);
+    expect(run.exitCode).toBe(7);
+  });
+
+  it('V8 data it refuses (damaged, or from another Node) is ignored and the bundle compiled', async () => {
+    const dir = await installed();
+    await makeCache(dir);
+    const file = readFileSync(join(dir, CACHE));
+    const start = 4 + file.readUInt32LE(0);
+    // V8's header (magic number, version and flag hashes) is the first bytes of its data.
+    for (let i = start; i < start + 16; i += 1) file[i] = file[i]! ^ 0xff;
+    writeFileSync(join(dir, CACHE), file);
+    const run = await launch(dir);
+    expect(run.cacheLine).toBe('k6-persist: debug: code cache: rejected by V8 (another Node build or other V8 flags), the bundle was compiled now');
+    expect(run.argv).toEqual(['run', '--vus', '2', 'x.js']);
+    expect(run.exitCode).toBe(7);
+  });
+
+  it('a truncated cache file is not used', async () => {
+    const dir = await installed();
+    await makeCache(dir);
+    const file = readFileSync(join(dir, CACHE));
+    writeFileSync(join(dir, CACHE), file.subarray(0, 100));
+    const run = await launch(dir);
+    expect(run.cacheLine).toBe('k6-persist: debug: code cache: made for another bundle, the bundle was compiled now');
+    expect(run.exitCode).toBe(7);
+  });
+});
+
+function readdirTemporary(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith('.tmp'));
+}
