@@ -1,8 +1,14 @@
 // Lexical path helpers on node:path/posix (pure: no file system, no process.cwd()).
 import { posix } from 'node:path';
 
+/** A slash that is doubled or ends the path, or a `.` or `..` component: what normalising changes. */
+const NOT_NORMAL = /\/\/|\/$|\/\.\.?(?:\/|$)/;
+
 /** Absolute, `.`/`..` and duplicate slashes folded, no trailing slash (except "/"). */
 export function normalisePath(path: string): string {
+  // Mount points and the paths built from them are nearly always normal already; posix.normalize
+  // walks every character in JavaScript, and a start calls this for every line of the mount table.
+  if (path.startsWith('/') && (path === '/' || !NOT_NORMAL.test(path))) return path;
   const normalised = posix.normalize(path.startsWith('/') ? path : `/${path}`);
   return normalised.length > 1 && normalised.endsWith('/') ? normalised.slice(0, -1) : normalised;
 }

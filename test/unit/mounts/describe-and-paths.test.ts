@@ -1,4 +1,6 @@
 // The words for each kind of mount, and the lexical path helpers every mount decision rests on.
+import fc from 'fast-check';
+import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClassifiedMount, VolumeKind } from '../../../src/mounts/classify.ts';
 import { describeMount } from '../../../src/mounts/describe.ts';
@@ -41,8 +43,38 @@ describe('normalisePath', () => {
     ['config', '/config'],
     ['/..', '/'],
     ['/a/b/..', '/a'],
+    ['/.', '/'],
+    ['/a/.', '/a'],
+    ['/a/..b', '/a/..b'],
+    ['/a/.b/c', '/a/.b/c'],
+    ['/a/b.', '/a/b.'],
+    ['/a/.../b', '/a/.../b'],
+    ['/home/k6/.config/k6', '/home/k6/.config/k6'],
   ])('%j -> %j', (path, normal) => {
     expect(normalisePath(path)).toBe(normal);
+  });
+
+  // The shortcut for paths that are normal already must never differ from normalising them.
+  it('agrees with posix.normalize made absolute, without a trailing slash, on any path', () => {
+    const reference = (path: string) => {
+      const normal = posix.normalize(path.startsWith('/') ? path : `/${path}`);
+      return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+    };
+    const component = fc.constantFrom('', '.', '..', '...', '.a', '..a', 'a.', 'a..', 'config', 'k6', ' ', '\\');
+    const path = fc.oneof(
+      fc.array(component, { maxLength: 6 }).map((parts) => parts.join('/')),
+      fc.array(component, { maxLength: 6 }).map((parts) => `/${parts.join('/')}`),
+      fc.string({ unit: 'binary', maxLength: 16 }),
+    );
+    let checked = 0;
+    fc.assert(
+      fc.property(path, (p) => {
+        checked += 1;
+        expect(normalisePath(p)).toBe(reference(p));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(checked).toBeGreaterThanOrEqual(2000);
   });
 });
 
