@@ -3,7 +3,7 @@
 import { parseConfigText, type ConfigObject } from '../config/document.ts';
 import type { Facts } from '../plan/types.ts';
 import { cloudCommandOf } from './cloud-command.ts';
-import { readK6Major } from './k6-version.ts';
+import { k6MajorOf } from '../plan/k6-version.ts';
 import { credentialNotices } from './notices.ts';
 import { hasStack, resolveCredentials, type Credentials } from './provenance.ts';
 
@@ -24,8 +24,11 @@ export function credentialsOfFacts(facts: Pick<Facts, 'persistent' | 'env' | 'to
   return resolveCredentials({ env: facts.env, tokenFile: facts.tokenFile, config, configPath: path });
 }
 
-/** The notices for a cloud command (none for any other); the k6 version file is read only when a hint may need it. */
-export function cloudCommandNotices(facts: Facts, k6Major: () => number | undefined = readK6Major): string[] {
+/**
+ * The notices for a cloud command (none for any other); the k6 version is read only when a hint
+ * may need it, by the same reader as a login's (the k6 that K6_PERSIST_K6_BIN names).
+ */
+export function cloudCommandNotices(facts: Facts, k6Major: () => number | undefined = () => k6MajorOf(facts.settings.k6Binary)): string[] {
   const command = cloudCommandOf(facts.args, facts.argv, facts.env, () => configOfFacts(facts).config);
   if (command === undefined) return [];
   const credentials = credentialsOfFacts(facts);

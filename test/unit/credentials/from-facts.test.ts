@@ -1,6 +1,9 @@
 // The credentials from what gatherFacts read: the config k6 reads (the persistent file, or the
 // pre-v0.58 one while that is missing), the place a login would go when there is no file yet,
 // and the notices only for cloud commands, reading the k6 version only when a hint may need it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { analyseArgs } from '../../../src/args/analyse.ts';
 import { cloudCommandNotices, configOfFacts, credentialsOfFacts } from '../../../src/credentials/from-facts.ts';
@@ -63,5 +66,20 @@ describe('cloudCommandNotices', () => {
     expect(cloudCommandNotices(facts(['cloud', 'run', 'x.js'], { K6_CLOUD_TOKEN: 'tok_env_9876543210' }), version)).toEqual([expect.stringMatching(/^hint: k6 2\.x/)]);
     expect(version).toHaveBeenCalledTimes(1);
     expect(cloudCommandNotices(facts(['cloud', 'run', 'x.js'], { K6_CLOUD_TOKEN: 'tok_env_9876543210' }), () => undefined)).toEqual([]);
+  });
+
+  // One reader of the k6 version for logins and hints: the record beside the k6 K6_PERSIST_K6_BIN names.
+  it.each([
+    ['k6 v2.2.0 (go1.24, linux/amd64)\n', [expect.stringMatching(/^hint: k6 2\.x/)]],
+    ['k6 v1.8.1 (go1.24, linux/amd64)\n', []],
+  ])('by default the version is that of the k6 the settings name (%j)', (printed, notices) => {
+    const dir = mkdtempSync(join(tmpdir(), 'k6p-notice-version-'));
+    try {
+      writeFileSync(join(dir, 'k6-version'), printed);
+      const withK6 = { ...facts(['cloud', 'run', 'x.js'], { K6_CLOUD_TOKEN: 'tok_env_9876543210' }), settings: { k6Binary: join(dir, 'k6') } } as unknown as Facts;
+      expect(cloudCommandNotices(withK6)).toEqual(notices);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
