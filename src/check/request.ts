@@ -39,30 +39,25 @@ export function normalizeStackURL(input: string): string {
 /** k6 builds its URLs by appending the path to the host as written. */
 const join = (host: string, path: string) => `${host}${path}`;
 
+/** A v6 call: Bearer, the stack in its header, JSON. */
+function v6Request(kind: CheckKind, host: string, path: string, token: string, stack: NonNullable<CheckRequest['stack']>): CheckRequest {
+  return {
+    kind,
+    method: 'GET',
+    url: join(host, path),
+    headers: { Authorization: `Bearer ${token}`, [stack.header]: stack.value, Accept: 'application/json', 'User-Agent': USER_AGENT },
+    stack,
+  };
+}
+
 /** undefined when there is no token to check. */
 export function checkRequest(credentials: Credentials): CheckRequest | undefined {
   const { token, stackID, stackURL, hosts } = credentials;
   if (token.value === null) return undefined;
   const idFromElsewhere = stackID.value !== null && (stackURL.value === null || stackURL.source !== stackID.source);
-  if (idFromElsewhere) {
-    const id = String(stackID.value);
-    return {
-      kind: 'v6-projects',
-      method: 'GET',
-      url: join(hosts.v6, '/cloud/v6/projects?$skip=0&$top=1'),
-      headers: { Authorization: `Bearer ${token.value}`, 'X-Stack-Id': id, Accept: 'application/json', 'User-Agent': USER_AGENT },
-      stack: { header: 'X-Stack-Id', value: id },
-    };
-  }
+  if (idFromElsewhere) return v6Request('v6-projects', hosts.v6, '/cloud/v6/projects?$skip=0&$top=1', token.value, { header: 'X-Stack-Id', value: String(stackID.value) });
   if (typeof stackURL.value === 'string' && stackURL.value !== '') {
-    const url = normalizeStackURL(stackURL.value);
-    return {
-      kind: 'v6-auth',
-      method: 'GET',
-      url: join(hosts.v6, '/cloud/v6/auth'),
-      headers: { Authorization: `Bearer ${token.value}`, 'X-Stack-Url': url, Accept: 'application/json', 'User-Agent': USER_AGENT },
-      stack: { header: 'X-Stack-Url', value: url },
-    };
+    return v6Request('v6-auth', hosts.v6, '/cloud/v6/auth', token.value, { header: 'X-Stack-Url', value: normalizeStackURL(stackURL.value) });
   }
   return {
     kind: 'v1-validate-token',
