@@ -113,27 +113,25 @@ describe('the launcher', () => {
     expect(run.exitCode).toBe(7);
   });
 
-  it('V8 data it refuses (damaged, or from another Node) is ignored and the bundle compiled', async () => {
+  it.each([
+    [
+      // V8's header (magic number, version and flag hashes) is the first bytes of its data.
+      'V8 data it refuses (damaged, or from another Node)',
+      (file: Buffer) => {
+        const start = 4 + file.readUInt32LE(0);
+        for (let i = start; i < start + 16; i += 1) file[i] = file[i]! ^ 0xff;
+        return file;
+      },
+      'rejected by V8 (another Node build or other V8 flags), the bundle was compiled now',
+    ],
+    ['a truncated cache file', (file: Buffer) => file.subarray(0, 100), 'made for another bundle, the bundle was compiled now'],
+  ])('%s is not used: the bundle is compiled, k6 runs the same', async (_what, damage, words) => {
     const dir = await installed();
     await makeCache(dir);
-    const file = readFileSync(join(dir, CACHE));
-    const start = 4 + file.readUInt32LE(0);
-    // V8's header (magic number, version and flag hashes) is the first bytes of its data.
-    for (let i = start; i < start + 16; i += 1) file[i] = file[i]! ^ 0xff;
-    writeFileSync(join(dir, CACHE), file);
+    writeFileSync(join(dir, CACHE), damage(readFileSync(join(dir, CACHE))));
     const run = await launch(dir);
-    expect(run.cacheLine).toBe('k6-persist: debug: code cache: rejected by V8 (another Node build or other V8 flags), the bundle was compiled now');
+    expect(run.cacheLine).toBe(`k6-persist: debug: code cache: ${words}`);
     expect(run.argv).toEqual(['run', '--vus', '2', 'x.js']);
-    expect(run.exitCode).toBe(7);
-  });
-
-  it('a truncated cache file is not used', async () => {
-    const dir = await installed();
-    await makeCache(dir);
-    const file = readFileSync(join(dir, CACHE));
-    writeFileSync(join(dir, CACHE), file.subarray(0, 100));
-    const run = await launch(dir);
-    expect(run.cacheLine).toBe('k6-persist: debug: code cache: made for another bundle, the bundle was compiled now');
     expect(run.exitCode).toBe(7);
   });
 });
