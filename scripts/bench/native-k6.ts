@@ -6,7 +6,8 @@
 // Node program, whose own start (~25 ms) would swamp what the wrapper adds; here /usr/bin/k6 is a
 // `#!/bin/sh` script run by the base's static busybox that prints what the stand-in's `k6 version`
 // printed (~1 ms). The images are built from the project's Dockerfile exactly as the variant
-// images are (variants.ts): as built, and with a compile cache primed at build time.
+// images are (variants.ts): as built (the launcher and its V8 code cache), without the code cache
+// (the bundle itself on PATH), and the Node floor: a one-line Node program that only execve's k6.
 import { spawnSync } from 'node:child_process';
 import { docker } from './docker.ts';
 import { alternate, type Command, type Series } from './measure.ts';
@@ -44,7 +45,7 @@ export async function buildNativeImages(standinBase: string, nodeRef: string, di
   const base = `k6p-bench-native-base:${tag}`;
   log(`building ${base}: ${standinBase} with a native k6`);
   buildNativeBase(standinBase, base);
-  const variants = await buildVariantImages(undefined, dir, log, base, nodeRef, ['as built', 'compile cache'], `k6p-bench-native-${tag}`);
+  const variants = await buildVariantImages(undefined, dir, log, base, nodeRef, ['as built', 'without code cache', 'Node floor'], `k6p-bench-native-${tag}`);
   return { base, variants };
 }
 

@@ -11,7 +11,6 @@ import { copySrc, REPO } from './bundles.ts';
 import type { Fixtures, Images } from './container.ts';
 import { docker, imageId, imageSize } from './docker.ts';
 import { alternate, type Command, type Series } from './measure.ts';
-import type { StartupOption } from './variants/options.ts';
 
 export interface BuiltVariant {
   label: string;
@@ -26,29 +25,78 @@ function replaceOnce(text: string, from: string, to: string, where: string): str
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
+/** Image variants measured against the image as built. */
+export type ImageVariant = 'as built' | 'without code cache' | 'Node floor' | 'compile cache';
+
+/** The Dockerfile's step that makes the V8 code cache (a variant without it drops the step). */
+const CODE_CACHE_STEP = /\n# The V8 code cache of the wrapper bundle[^]*?\| grep -q 'code cache: used'\n/;
+
+function withoutCodeCacheStep(text: string): string {
+  const matches = text.match(new RegExp(CODE_CACHE_STEP.source, 'g')) ?? [];
+  if (matches.length !== 1) throw new Error(`Dockerfile: expected exactly one code-cache step, found ${matches.length}`);
+  return text.replace(CODE_CACHE_STEP, '\n');
+}
+
+const LAUNCHER_LINK = 'ln -s /usr/libexec/k6-persist/k6-persist-launcher.cjs /usr/local/bin/k6;';
+
 /** Dockerfile -> NODE_COMPILE_CACHE, filled at build time by one run of the wrapper. Node keeps one
  * cache directory per uid and writes it only on a normal exit (never after execve), so the priming
- * run is made as the image's user, with K6_PERSIST_HANDOVER=spawn. */
-function compileCacheDockerfile(text: string, bundleName: string): string {
+ * run is made as the image's user, with K6_PERSIST_HANDOVER=spawn. It caches the bundle started
+ * directly (k6 on PATH is the bundle, not the launcher, whose vm.Script Node's cache never sees). */
+function compileCacheDockerfile(text: string): string {
   // Primed as the image's user, then made root's and read-only to everyone: other uids read
   // nothing of it (Node looks for <dir>/<version>-<arch>-<hash>-<uid>) and cannot create their
   // own directory there, so no run writes into the image.
   return replaceOnce(
-    text,
+    withoutCodeCache(text),
     'ENV K6_PERSIST_K6_BIN=/usr/bin/k6\n',
     'ENV K6_PERSIST_K6_BIN=/usr/bin/k6\n' +
       'ENV NODE_COMPILE_CACHE=/usr/libexec/k6-persist/compile-cache\n' +
       'RUN mkdir -p /usr/libexec/k6-persist/compile-cache && chown 12345:12345 /usr/libexec/k6-persist/compile-cache\n' +
       'USER 12345\n' +
-      `RUN K6_PERSIST_HANDOVER=spawn /usr/libexec/k6-persist/${bundleName} version >/dev/null && ls /usr/libexec/k6-persist/compile-cache/*/* >/dev/null\n` +
+      'RUN K6_PERSIST_HANDOVER=spawn /usr/local/bin/k6 version >/dev/null && ls /usr/libexec/k6-persist/compile-cache/*/* >/dev/null\n' +
       'USER root\n' +
       'RUN chown -R 0:0 /usr/libexec/k6-persist/compile-cache && chmod -R a+rX,go-w /usr/libexec/k6-persist/compile-cache\n',
     'Dockerfile',
   );
 }
 
-/** The options worth an image of their own: the one the host measurement left closest to paying. */
-const IMAGE_OPTIONS: StartupOption[] = ['compile cache'];
+/** Dockerfile -> k6 on PATH is the wrapper bundle itself, compiled at every start (the build before the launcher). */
+function withoutCodeCache(text: string): string {
+  return replaceOnce(withoutCodeCacheStep(text), LAUNCHER_LINK, 'ln -s /usr/libexec/k6-persist/k6-persist.cjs /usr/local/bin/k6;', 'Dockerfile');
+}
+
+/**
+ * Dockerfile -> k6 on PATH is a one-line Node program that only execve's the real k6: what any
+ * Node entrypoint costs at least (Node's start, loading a main script, the execve), so the
+ * wrapper's own share is its time over this one.
+ */
+function nodeFloor(text: string): string {
+  const floor = "process.execve('/usr/bin/k6', ['k6', ...process.argv.slice(2)], process.env);";
+  return replaceOnce(
+    withoutCodeCacheStep(text),
+    LAUNCHER_LINK,
+    `printf '%s\\n' '#!/usr/libexec/k6-persist/node' "${floor}" >/usr/libexec/k6-persist/floor.cjs; chmod 0755 /usr/libexec/k6-persist/floor.cjs; ` +
+      'ln -s /usr/libexec/k6-persist/floor.cjs /usr/local/bin/k6;',
+    'Dockerfile',
+  );
+}
+
+export function variantDockerfile(option: ImageVariant, text: string): string {
+  switch (option) {
+    case 'as built':
+      return text;
+    case 'without code cache':
+      return withoutCodeCache(text);
+    case 'Node floor':
+      return nodeFloor(text);
+    case 'compile cache':
+      return compileCacheDockerfile(text);
+  }
+}
+
+/** The variants worth an image of their own in the `variants` section. */
+const IMAGE_OPTIONS: ImageVariant[] = ['without code cache', 'compile cache'];
 
 function caBundle(): string | undefined {
   for (const candidate of [process.env['K6_PERSIST_CA_BUNDLE'], '/etc/ssl/certs/ca-certificates.crt']) {
@@ -80,7 +128,7 @@ export async function buildVariantImages(
   log: (text: string) => void,
   baseRef = 'k6-persist-standin/k6:2.2.0',
   nodeRef = 'k6-persist-standin/node:24',
-  options: Array<StartupOption | 'as built'> = IMAGE_OPTIONS,
+  options: ImageVariant[] = IMAGE_OPTIONS,
   refPrefix = 'k6p-bench-variant',
 ): Promise<BuiltVariant[]> {
   const built: BuiltVariant[] = [];
@@ -95,7 +143,7 @@ export async function buildVariantImages(
     }
     copySrc(join(ctx, 'src'));
     const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
-    writeFileSync(join(ctx, 'Dockerfile'), option === 'compile cache' ? compileCacheDockerfile(dockerfile, 'k6-persist.cjs') : dockerfile);
+    writeFileSync(join(ctx, 'Dockerfile'), variantDockerfile(option, dockerfile));
     const ref = `${refPrefix}:${tag}`;
     log(`building variant image ${ref}`);
     const args = [
