@@ -90,6 +90,14 @@ describe.each(PLATFORMS)('%s, pulled back by digest', (platform) => {
     expect(tokenLeaks(status, [TOKEN])).toEqual([]);
   });
 
+  // Made by that platform's Node at build time (emulated for arm64), and still the bundle's after the push and pull.
+  it('starts the wrapper from the V8 code cache it was built with, as another uid too', async () => {
+    const run = await runOnce({ image, command: ['version'], env: { K6_PERSIST_DEBUG: '1' }, user: '4242:4242' });
+    expect(run.exitCode, show(run)).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe('k6-persist: debug: code cache: used');
+    expect(run.stdout).toContain(`k6 v${VERSION} (commit/standin, go1.24.6, ${platform})`);
+  });
+
   it("a host directory with --user: the login file is the user's, 0600, the directory's mode kept", async () => {
     const dir = res.dir(HOST_UID, HOST_UID, 0o755);
     const login = await runOnce({ image, command: loginArgs, env: cloud.env, mounts: [{ source: dir, target: '/config' }], user: `${HOST_UID}:${HOST_UID}` });
