@@ -8,7 +8,7 @@ const NOT_NORMAL = /\/\/|\/$|\/\.\.?(?:\/|$)/;
 export function normalisePath(path: string): string {
   // Mount points and the paths built from them are nearly always normal already; posix.normalize
   // walks every character in JavaScript, and a start calls this for every line of the mount table.
-  if (path.startsWith('/') && (path === '/' || !NOT_NORMAL.test(path))) return path;
+  if (path.startsWith('/') && !NOT_NORMAL.test(path)) return path;
   const normalised = posix.normalize(path.startsWith('/') ? path : `/${path}`);
   return normalised.length > 1 && normalised.endsWith('/') ? normalised.slice(0, -1) : normalised;
 }
