@@ -10,7 +10,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { carryOut } from '../../../src/plan/carry-out.ts';
 import { EXIT_GENERIC_ERROR, type LoginPlan, type Plan, type Prepare } from '../../../src/plan/types.ts';
 import { messages } from '../../../src/report/messages.ts';
-import type { Logger } from '../../../src/report/log.ts';
+import { recordingLogger } from './recording-logger.ts';
 import type { Situation } from '../../../src/report/advice.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'k6p-carry-out-'));
@@ -61,17 +61,6 @@ function saw(): { args: string[]; env: Record<string, string>; config?: string; 
 }
 
 const k6Started = () => existsSync(`${recorded}.args`);
-
-function recordingLogger() {
-  const lines: Array<['notice' | 'error' | 'debug', string]> = [];
-  const log: Logger = {
-    notice: (text) => lines.push(['notice', text]),
-    error: (text) => lines.push(['error', text]),
-    debug: (text) => lines.push(['debug', text]),
-  };
-  const of = (kind: 'notice' | 'error' | 'debug') => lines.filter(([k]) => k === kind).map(([, text]) => text);
-  return { log, lines, of };
-}
 
 function runPlan(overrides: Partial<Extract<Plan, { kind: 'run' }>> = {}, env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }): Extract<Plan, { kind: 'run' }> {
   return {

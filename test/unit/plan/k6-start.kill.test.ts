@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { carryOut } from '../../../src/plan/carry-out.ts';
 import { EXIT_GENERIC_ERROR, type Plan } from '../../../src/plan/types.ts';
-import type { Logger } from '../../../src/report/log.ts';
+import { recordingLogger } from './recording-logger.ts';
 import { messages } from '../../../src/report/messages.ts';
 
 const removed = vi.hoisted(() => [] as unknown[]);
@@ -26,16 +26,6 @@ vi.mock('../../../src/handover/spawn.ts', () => ({
 beforeEach(() => {
   removed.length = 0;
 });
-
-function recordingLogger() {
-  const lines: Array<['notice' | 'error' | 'debug', string]> = [];
-  const log: Logger = {
-    notice: (text) => lines.push(['notice', text]),
-    error: (text) => lines.push(['error', text]),
-    debug: (text) => lines.push(['debug', text]),
-  };
-  return { log, of: (kind: 'notice' | 'error' | 'debug') => lines.filter(([k]) => k === kind).map(([, text]) => text) };
-}
 
 const spawnPlan = (prepare: Extract<Plan, { kind: 'run' }>['prepare'] = []): Extract<Plan, { kind: 'run' }> => ({
   kind: 'run',
