@@ -71,18 +71,17 @@ export interface BundleStart {
    */
   writeOnExit: boolean;
   /** Called with the outcome before the bundle runs, so the bundle can report it. */
-  onCacheUse?: (use: CacheUse) => void;
+  onCacheUse: (use: CacheUse) => void;
 }
 
 /** Compiles the bundle (from the cache when it fits) and runs it as the CommonJS module it is. */
-export function runBundle(start: BundleStart, nodeRequire: NodeJS.Require): CacheUse {
+export function runBundle(start: BundleStart, nodeRequire: NodeJS.Require): void {
   const bundle = readFileSync(start.bundle);
   const found = cachedDataFor(readOptional(start.cache), bundle);
   const script = new Script(asFunctionSource(bundle.toString('utf8')), { filename: start.bundle, ...(found.data ? { cachedData: found.data } : {}) });
   const use: CacheUse = found.data && script.cachedDataRejected === true ? 'rejected' : found.use;
   if (start.writeOnExit) process.once('exit', () => writeCache(start.cache, bundle, script.createCachedData()));
-  start.onCacheUse?.(use);
+  start.onCacheUse(use);
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, nodeRequire, module, start.bundle, dirname(start.bundle));
-  return use;
 }
