@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { K6_VERSION_FILE, parseK6Major, readK6Major } from '../credentials/k6-version.ts';
-import { DEFAULT_K6_BIN } from '../settings/env.ts';
+import { DEFAULT_K6_BIN } from '../settings/defaults.ts';
 
 /**
  * The major version of the k6 at `k6Binary`: a record beside that binary, else, for the image's

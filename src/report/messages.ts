@@ -7,7 +7,7 @@ import type { TokenSource } from '../plan/types.ts';
 import type { ClassifiedMount } from '../mounts/classify.ts';
 import { describeMount } from '../mounts/describe.ts';
 import type { LocationSource } from '../mounts/locate.ts';
-import { DEFAULT_K6_BIN } from '../settings/env.ts';
+import { DEFAULT_K6_BIN } from '../settings/defaults.ts';
 import { NAMED_VOLUME_FIX, fileOwnerAdvice, readOnlyAdvice, unreadableAdvice, unwritableAdvice, type Situation } from './advice.ts';
 
 export { describeMount };

@@ -3,6 +3,7 @@
 import { accessSync, constants } from 'node:fs';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { DEFAULT_K6_BIN, DEFAULT_MOUNTINFO } from './defaults.ts';
 
 // zod/mini has no messages of its own: the English ones, as full zod configures them.
 z.config(en());
@@ -23,8 +24,6 @@ const flag = z.pipe(
 
 const absolutePath = z.string().check(z.refine((value: string) => value.startsWith('/'), 'must be an absolute path'));
 
-export const DEFAULT_K6_BIN = '/usr/bin/k6';
-export const DEFAULT_MOUNTINFO = '/proc/self/mountinfo';
 
 /** Points of a login save where the crash-safety tests can hold the wrapper to kill it. */
 export const PAUSE_POINTS = ['locked', 'write', 'sync', 'rename', 'in-place', 'verify'] as const;

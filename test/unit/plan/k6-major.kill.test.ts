@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { k6MajorOf } from '../../../src/plan/k6-version.ts';
-import { DEFAULT_K6_BIN } from '../../../src/settings/env.ts';
+import { DEFAULT_K6_BIN } from '../../../src/settings/defaults.ts';
 
 const image = vi.hoisted(() => ({ dir: '' }));
 vi.mock('../../../src/credentials/k6-version.ts', async (importOriginal) => {
