@@ -1,5 +1,5 @@
 // The I/O edge of the decision: read what the decision needs, change nothing.
-import { accessSync, readFileSync, readlinkSync, statSync, constants } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyseArgs } from '../args/analyse.ts';
 import { readConfigFile, type FileState } from '../config/read.ts';
@@ -15,26 +15,7 @@ import type { Ownership } from '../report/advice.ts';
 import type { Settings } from '../settings/env.ts';
 import type { Facts, PersistentFacts } from './types.ts';
 import { k6MajorOf } from './k6-version.ts';
-
-/** Why this process may not write `path` (EACCES, EROFS, ...), or undefined when it may. */
-function writeProblem(path: string): string | undefined {
-  try {
-    accessSync(path, constants.W_OK);
-    return undefined;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? 'EACCES';
-  }
-}
-
-const canWrite = (path: string) => writeProblem(path) === undefined;
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
+import { isDirectory, isUsableHome, writeProblem } from './probes.ts';
 
 /** A directory that does not exist yet can be made when its nearest existing ancestor is writable. */
 function createProblem(dir: string): string | undefined {
@@ -179,8 +160,7 @@ export function gatherFacts(argv: readonly string[], argv0: string, env: NodeJS.
       ...(kubeletPayload ? { kubeletPayload } : {}),
     };
   }
-  const home = env['HOME'];
-  const homeUsable = home !== undefined && home !== '' && home !== '/' && isDirectory(home) && canWrite(home);
+  const homeUsable = isUsableHome(env['HOME']);
   let tokenFile: Facts['tokenFile'];
   const tokenPath = env['K6_CLOUD_TOKEN_FILE'];
   if (tokenPath) {
