@@ -7,6 +7,7 @@ import type { Ownership, Runtime, Situation } from '../report/advice.ts';
 import { describeTokenSource, messages, unusableConfigMessage } from '../report/messages.ts';
 import { maskToken } from '../config/mask.ts';
 import type { LoginRequest } from '../args/analyse.ts';
+import { CONFIG_FREE_COMMANDS } from '../args/config-free.ts';
 import {
   EXIT_GENERIC_ERROR,
   EXIT_INVALID_CONFIG,
@@ -18,8 +19,6 @@ import {
   type Prepare,
 } from './types.ts';
 
-/** Commands that never read the config file: a broken config volume must not break them. */
-const CONFIG_FREE_COMMANDS = new Set(['version', 'help', 'completion', 'new']);
 
 /** The plan being put together; each step below adds to it or refuses. */
 interface Draft {
