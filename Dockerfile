@@ -91,8 +91,9 @@ USER root
 #    (README, "Building the image").
 #  - k6-version holds what `k6 version` printed at build time: the wrapper reads the k6 major
 #    version from it (for advice that differs between 1.x and 2.x) without starting k6 first.
-#  - /usr/local/bin/k6 is the launcher (src/launcher.ts): it runs the wrapper bundle from a V8
-#    code cache made below, so no k6 start compiles the bundle first.
+#  - /usr/local/bin/k6 is the launcher (src/launcher.ts): it hands a command that never reads the
+#    config (`version`, `help`, ...) straight to k6, and runs the wrapper bundle for any other from
+#    a V8 code cache made below, so no k6 start compiles the bundle first.
 #  - /usr/local/bin/k6-persist is the wrapper's own command (its status report), a bundle of its
 #    own so that k6 starts never load it.
 #  - The mount points a user names (/config, and k6's own default directory) exist, owned by the
@@ -131,7 +132,8 @@ ENV K6_PERSIST_K6_BIN=/usr/bin/k6
 # holds the functions a start runs, not only the bundle's top level. Spawn hand-over, because the
 # cache is written when the process exits and an execve never does. One root-owned 0644 file:
 # every uid reads it (Node's own compile cache keeps one per uid), no run writes to the image.
-# The build fails when the result is not used by the next start.
+# The build fails when the result is not used by the next start. (A K6_PERSIST_* setting sends
+# even `version` through the wrapper: src/boot/direct-start.ts.)
 RUN set -eu; \
     K6_PERSIST_WRITE_CODE_CACHE=1 K6_PERSIST_HANDOVER=spawn /usr/local/bin/k6 version >/dev/null; \
     chmod 0644 /usr/libexec/k6-persist/k6-persist.cjs.v8-cache; \

@@ -8,7 +8,6 @@
 // compiled as it would be without it: it can make a start slower, never different.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Script } from 'node:vm';
 
 /** What became of the cache on this start; the wrapper's debug output names it. */
 export type CacheUse = 'used' | 'rejected' | 'stale' | 'missing';
@@ -76,6 +75,8 @@ export interface BundleStart {
 
 /** Compiles the bundle (from the cache when it fits) and runs it as the CommonJS module it is. */
 export function runBundle(start: BundleStart, nodeRequire: NodeJS.Require): void {
+  // Loaded here, not at the top: a direct start (direct-start.ts) never gets this far.
+  const { Script } = process.getBuiltinModule('node:vm');
   const bundle = readFileSync(start.bundle);
   const found = cachedDataFor(readOptional(start.cache), bundle);
   const script = new Script(asFunctionSource(bundle.toString('utf8')), { filename: start.bundle, ...(found.data ? { cachedData: found.data } : {}) });

@@ -242,6 +242,25 @@ describe.each(images)('$image', ({ image, k6Version }) => {
     expect(result.stdout).toContain(`v${k6Version}`);
   });
 
+  // src/boot/direct-start.ts, with the image's own Node, launcher and environment. The launcher runs
+  // the bundle beside it: in a copy whose bundle only says that it ran, k6 starting without that
+  // line shows the wrapper was not loaded.
+  it('hands `version` to k6 without loading the wrapper, and `run` to the wrapper', async () => {
+    const f = await facts(
+      image,
+      [
+        'mkdir /tmp/libexec && cp /usr/libexec/k6-persist/*.cjs /tmp/libexec/',
+        `printf '%s\\n' 'process.stderr.write("the wrapper bundle ran\\n"); process.exit(99);' >/tmp/libexec/k6-persist.cjs`,
+        '/tmp/libexec/k6-persist-launcher.cjs version >/tmp/version.out 2>&1; echo version_exit=$?',
+        'echo version_wrapper=$(grep -c "the wrapper bundle ran" /tmp/version.out)',
+        `echo version_k6=$(grep -c "v${k6Version}" /tmp/version.out)`,
+        '/tmp/libexec/k6-persist-launcher.cjs run /dev/null >/tmp/run.out 2>&1; echo run_exit=$?',
+        'echo run_wrapper=$(grep -c "the wrapper bundle ran" /tmp/run.out)',
+      ].join('; '),
+    );
+    expect(Object.fromEntries(f)).toEqual({ version_exit: '0', version_wrapper: '0', version_k6: '1', run_exit: '99', run_wrapper: '1' });
+  });
+
   it('works for an arbitrary uid on a read-only root filesystem (OpenShift, readOnlyRootFilesystem)', async () => {
     const result = await run(image, ['version'], ['--user', '1000680000:0', '--read-only', '--tmpfs', '/tmp']);
     expect(result.exitCode, result.stderr).toBe(0);

@@ -4,7 +4,7 @@
 // wrong with it (absent, made for another bundle, refused by V8) changes nothing but the words
 // of the debug line: k6 gets the same arguments and its exit code comes back.
 import { execa } from 'execa';
-import { chmodSync, chownSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { reachableDir, removeDir } from './stage.ts';
@@ -133,6 +133,74 @@ describe('the launcher', () => {
     expect(run.cacheLine).toBe(`k6-persist: debug: code cache: ${words}`);
     expect(run.argv).toEqual(['run', '--vus', '2', 'x.js']);
     expect(run.exitCode).toBe(7);
+  });
+});
+
+/**
+ * A command the wrapper would only pass through (src/boot/direct-start.ts) is handed to k6 by the
+ * launcher itself. The wrapper bundle is replaced here by one that only says it ran: k6 starting
+ * without that line is the proof that the wrapper was not loaded.
+ */
+describe('the launcher\'s direct start', () => {
+  const WRAPPER_RAN = 'the wrapper bundle ran';
+
+  async function withMarkerBundle(): Promise<string> {
+    const dir = await installed();
+    writeFileSync(join(dir, 'k6-persist.cjs'), `process.stderr.write(${JSON.stringify(`${WRAPPER_RAN}\n`)}); process.exit(99);\n`);
+    return dir;
+  }
+
+  /** The image's own environment: no K6_PERSIST_* setting but K6_PERSIST_K6_BIN, and a usable HOME. */
+  function imageEnv(): Record<string, string> {
+    const { K6_PERSIST_DEBUG: _debug, K6_PERSIST_MOUNTINFO: _mountinfo, ...rest } = env;
+    mkdirSync(rest['HOME']!, { recursive: true });
+    return rest;
+  }
+
+  async function start(dir: string, args: string[], startEnv: Record<string, string>) {
+    rmSync(report, { force: true });
+    const result = await execa(join(dir, 'k6-persist-launcher.cjs'), args, { env: startEnv, extendEnv: false, reject: false });
+    const argv = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { argv: string[] }).argv : undefined;
+    return { exitCode: result.exitCode, stderr: result.stderr, argv };
+  }
+
+  it.each([[['version']], [['version', '--json']], [['help', 'cloud']], [['completion', 'bash']]])('%j goes to k6 with its arguments, environment and exit code, the wrapper never loaded', async (args) => {
+    const dir = await withMarkerBundle();
+    const run = await start(dir, args, imageEnv());
+    expect(run.stderr).not.toContain(WRAPPER_RAN);
+    expect(run.argv).toEqual(args);
+    expect(run.exitCode).toBe(7);
+  });
+
+  it.each([
+    ['a command that reads the config', ['run', 'x.js'], {}],
+    ['a K6_PERSIST_* setting', ['version'], { K6_PERSIST_DEBUG: '1' }],
+    ['HOME "/" (k6 gets a private HOME from the wrapper)', ['version'], { HOME: '/' }],
+  ])('%s goes through the wrapper', async (_what, args, extra) => {
+    const dir = await withMarkerBundle();
+    const run = await start(dir, args, { ...imageEnv(), ...extra });
+    expect(run.stderr).toContain(WRAPPER_RAN);
+    expect(run.exitCode).toBe(99);
+    expect(run.argv).toBeUndefined();
+  });
+
+  it('a k6 that cannot be started is left to the wrapper, which says what to do', async () => {
+    const dir = await installed();
+    const run = await start(dir, ['version'], { ...imageEnv(), K6_PERSIST_K6_BIN: join(dir, 'no-such-k6') });
+    expect(run.stderr).toContain(`error: the real k6 binary ${join(dir, 'no-such-k6')} cannot be started (ENOENT)`);
+    expect(run.exitCode).not.toBe(0);
+  });
+
+  it('k6 starts with no signal ignored or blocked (Node ignores SIGPIPE and SIGXFSZ for itself)', async () => {
+    const dir = await withMarkerBundle();
+    const out = join(dir, 'status.txt');
+    const k6 = join(dir, 'k6-status');
+    writeFileSync(k6, `#!/bin/sh\ngrep -E '^Sig(Ign|Blk):' /proc/self/status > "${out}"\n`, { mode: 0o755 });
+    const run = await start(dir, ['version'], { ...imageEnv(), K6_PERSIST_K6_BIN: k6 });
+    expect(run.stderr).not.toContain(WRAPPER_RAN);
+    expect(run.exitCode).toBe(0);
+    const status = Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(/:\s+/)));
+    expect({ ignored: BigInt(`0x${status['SigIgn']}`), blocked: BigInt(`0x${status['SigBlk']}`) }).toEqual({ ignored: 0n, blocked: 0n });
   });
 });
 
