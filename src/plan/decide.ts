@@ -19,7 +19,6 @@ import {
   type Prepare,
 } from './types.ts';
 
-
 /** The plan being put together; each step below adds to it or refuses. */
 interface Draft {
   env: NodeJS.ProcessEnv;
