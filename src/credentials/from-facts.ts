@@ -8,7 +8,12 @@ import { credentialNotices } from './notices.ts';
 import { hasStack, resolveCredentials, type Credentials } from './provenance.ts';
 
 /** The config k6 reads: the persistent file, or k6's pre-v0.58 file while that one is missing (decide.ts). */
-export function configOfFacts(facts: Pick<Facts, 'persistent'>): { config?: ConfigObject; path?: string } {
+export interface ConfigOfFacts {
+  config?: ConfigObject;
+  path?: string;
+}
+
+export function configOfFacts(facts: Pick<Facts, 'persistent'>): ConfigOfFacts {
   const persistent = facts.persistent;
   if (!persistent) return {};
   const state = persistent.state;
@@ -19,8 +24,9 @@ export function configOfFacts(facts: Pick<Facts, 'persistent'>): { config?: Conf
   return parsed.ok ? { config: parsed.config, path } : { path };
 }
 
-export function credentialsOfFacts(facts: Pick<Facts, 'persistent' | 'env' | 'tokenFile'>): Credentials {
-  const { config, path } = configOfFacts(facts);
+/** `found`: the config when the caller has it already, so that it is parsed once. */
+export function credentialsOfFacts(facts: Pick<Facts, 'persistent' | 'env' | 'tokenFile'>, found: ConfigOfFacts = configOfFacts(facts)): Credentials {
+  const { config, path } = found;
   return resolveCredentials({ env: facts.env, tokenFile: facts.tokenFile, config, configPath: path });
 }
 
@@ -29,9 +35,12 @@ export function credentialsOfFacts(facts: Pick<Facts, 'persistent' | 'env' | 'to
  * may need it, by the same reader as a login's (the k6 that K6_PERSIST_K6_BIN names).
  */
 export function cloudCommandNotices(facts: Facts, k6Major: () => number | undefined = () => k6MajorOf(facts.settings.k6Binary)): string[] {
-  const command = cloudCommandOf(facts.args, facts.argv, facts.env, () => configOfFacts(facts).config);
+  // Parsed at most once, and only when the command line leaves the question to the config.
+  let found: ConfigOfFacts | undefined;
+  const config = (): ConfigOfFacts => (found ??= configOfFacts(facts));
+  const command = cloudCommandOf(facts.args, facts.argv, facts.env, () => config().config);
   if (command === undefined) return [];
-  const credentials = credentialsOfFacts(facts);
+  const credentials = credentialsOfFacts(facts, config());
   const needsVersion = credentials.token.value !== null && !hasStack(credentials);
   return credentialNotices(command, credentials, needsVersion ? k6Major() : undefined);
 }
