@@ -41,17 +41,18 @@ beforeEach(() => {
   chownSync(env['TMPDIR']!, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
 });
 
-async function launch(dir: string, extraEnv: Record<string, string> = {}, user?: { uid: number; gid: number }) {
+/** The installed launcher with `args` and exactly `startEnv`: its exit code, stderr, and the argv k6 reported (if k6 ran). */
+async function runLauncher(dir: string, args: string[], startEnv: Record<string, string>, user?: { uid: number; gid: number }) {
   rmSync(report, { force: true });
-  const result = await execa(join(dir, 'k6-persist-launcher.cjs'), ['run', '--vus', '2', 'x.js'], {
-    env: { ...env, ...extraEnv },
-    extendEnv: false,
-    reject: false,
-    ...(user ?? {}),
-  });
-  const cacheLine = result.stderr.split('\n').find((line) => line.startsWith('k6-persist: debug: code ca'));
+  const result = await execa(join(dir, 'k6-persist-launcher.cjs'), args, { env: startEnv, extendEnv: false, reject: false, ...(user ?? {}) });
   const argv = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { argv: string[] }).argv : undefined;
-  return { exitCode: result.exitCode, stderr: result.stderr, cacheLine, argv };
+  return { exitCode: result.exitCode, stderr: result.stderr, argv };
+}
+
+async function launch(dir: string, extraEnv: Record<string, string> = {}, user?: { uid: number; gid: number }) {
+  const run = await runLauncher(dir, ['run', '--vus', '2', 'x.js'], { ...env, ...extraEnv }, user);
+  const cacheLine = run.stderr.split('\n').find((line) => line.startsWith('k6-persist: debug: code ca'));
+  return { ...run, cacheLine };
 }
 
 /** The cache as the image build makes it: one run that exits normally (spawn hand-over). */
@@ -157,16 +158,9 @@ describe('the launcher\'s direct start', () => {
     return rest;
   }
 
-  async function start(dir: string, args: string[], startEnv: Record<string, string>) {
-    rmSync(report, { force: true });
-    const result = await execa(join(dir, 'k6-persist-launcher.cjs'), args, { env: startEnv, extendEnv: false, reject: false });
-    const argv = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { argv: string[] }).argv : undefined;
-    return { exitCode: result.exitCode, stderr: result.stderr, argv };
-  }
-
   it.each([[['version']], [['version', '--json']], [['help', 'cloud']], [['completion', 'bash']]])('%j goes to k6 with its arguments, environment and exit code, the wrapper never loaded', async (args) => {
     const dir = await withMarkerBundle();
-    const run = await start(dir, args, imageEnv());
+    const run = await runLauncher(dir, args, imageEnv());
     expect(run.stderr).not.toContain(WRAPPER_RAN);
     expect(run.argv).toEqual(args);
     expect(run.exitCode).toBe(7);
@@ -178,7 +172,7 @@ describe('the launcher\'s direct start', () => {
     ['HOME "/" (k6 gets a private HOME from the wrapper)', ['version'], { HOME: '/' }],
   ])('%s goes through the wrapper', async (_what, args, extra) => {
     const dir = await withMarkerBundle();
-    const run = await start(dir, args, { ...imageEnv(), ...extra });
+    const run = await runLauncher(dir, args, { ...imageEnv(), ...extra });
     expect(run.stderr).toContain(WRAPPER_RAN);
     expect(run.exitCode).toBe(99);
     expect(run.argv).toBeUndefined();
@@ -186,7 +180,7 @@ describe('the launcher\'s direct start', () => {
 
   it('a k6 that cannot be started is left to the wrapper, which says what to do', async () => {
     const dir = await installed();
-    const run = await start(dir, ['version'], { ...imageEnv(), K6_PERSIST_K6_BIN: join(dir, 'no-such-k6') });
+    const run = await runLauncher(dir, ['version'], { ...imageEnv(), K6_PERSIST_K6_BIN: join(dir, 'no-such-k6') });
     expect(run.stderr).toContain(`error: the real k6 binary ${join(dir, 'no-such-k6')} cannot be started (ENOENT)`);
     expect(run.exitCode).not.toBe(0);
   });
@@ -196,7 +190,7 @@ describe('the launcher\'s direct start', () => {
     const out = join(dir, 'status.txt');
     const k6 = join(dir, 'k6-status');
     writeFileSync(k6, `#!/bin/sh\ngrep -E '^Sig(Ign|Blk):' /proc/self/status > "${out}"\n`, { mode: 0o755 });
-    const run = await start(dir, ['version'], { ...imageEnv(), K6_PERSIST_K6_BIN: k6 });
+    const run = await runLauncher(dir, ['version'], { ...imageEnv(), K6_PERSIST_K6_BIN: k6 });
     expect(run.stderr).not.toContain(WRAPPER_RAN);
     expect(run.exitCode).toBe(0);
     const status = Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(/:\s+/)));
