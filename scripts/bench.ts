@@ -2,7 +2,7 @@
 //
 //   npm run bench                          # everything but the variant images (~5 min)
 //   npm run bench -- --json bench.json --markdown bench.md
-//   npm run bench -- --only wall,memory    # sections: size platforms startup wall wrapper container memory login options variants
+//   npm run bench -- --only wall,memory    # sections: size platforms startup phases wall wrapper container memory login options variants
 //   npm run bench -- --quick               # a smoke run with few repetitions (numbers not for reporting)
 //   npm run bench -- --variants            # also build variant images of proposed changes (slow)
 //
@@ -24,6 +24,9 @@
 //              script), `docker run IMAGE version` against `docker run --entrypoint <its Node>
 //              IMAGE -e 0`, paired, for the image as built (launcher + V8 code cache), without
 //              the code cache, and the Node floor (a one-line Node program that only execve's k6)
+//   phases     where the milliseconds of a start through the wrapper go (`k6 run x.js` with a
+//              volume, inside the image): the wrapper's steps with time marks, on the image's
+//              launcher, Node and a code cache made as the image's is (scripts/bench/phases/)
 //   platforms  image sizes of the release build for linux/amd64 and linux/arm64 (--release-image,
 //              --release-base, pulled from the local registry of the release round trip), measured
 //              alike on both: `du -skx /` in a container of the image and of its base
@@ -57,13 +60,14 @@ import { markdownTable, type Table, textTable } from './bench/report.ts';
 import { fmtBytes, fmtMs, fmtSigned, fmtSpread, median, pairedDifference, summarize } from './bench/stats.ts';
 import { buildStartupVariants, measureStartupOptions } from './bench/startup-options.ts';
 import { buildVariantImages, removeVariantImages, variantWall } from './bench/variants.ts';
+import { measurePhases, phaseRows, preparePhases } from './bench/phases.ts';
 import { buildNativeImages, duKb, nativeStartup, nativeStartupInContainer, removeNativeImages } from './bench/native-k6.ts';
 import { OPTION_CHANGES, type StartupOption } from './bench/variants/options.ts';
 import { measureWrapperCost, writeFakeK6 } from './bench/wrapper-cost.ts';
 
 /** The Node image the variant images build on (scripts/standin-images.sh). */
 const NODE_STANDIN = 'k6-persist-standin/node:24';
-const ALL_SECTIONS = ['size', 'platforms', 'startup', 'wall', 'wrapper', 'container', 'memory', 'login', 'options', 'variants'] as const;
+const ALL_SECTIONS = ['size', 'platforms', 'startup', 'phases', 'wall', 'wrapper', 'container', 'memory', 'login', 'options', 'variants'] as const;
 const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
 type Section = (typeof ALL_SECTIONS)[number];
 
@@ -202,6 +206,7 @@ async function main(): Promise<void> {
     if (wanted.has('size')) await section('size', () => sizeSection(images, work, nodePath));
     if (wanted.has('platforms')) await section('platforms', () => platformsSection());
     if (wanted.has('startup')) await section('startup', () => startupSection(work));
+    if (wanted.has('phases')) await section('phases', () => phasesSection(images, fixtures, work));
     if (wanted.has('wall')) await section('wall', () => wallSection(images, fixtures));
     if (wanted.has('wrapper')) await section('wrapper', () => hostWrapperSection(work, nodePath, fakeK6));
     if (wanted.has('container')) await section('container', () => containerWrapperSection(images, fixtures, fakeDir));
@@ -419,6 +424,23 @@ async function startupSection(work: string): Promise<void> {
   } finally {
     if (!values.keep) removeNativeImages(native);
   }
+}
+
+async function phasesSection(images: Images, fixtures: Fixtures, work: string): Promise<void> {
+  const dir = await preparePhases(images.image, REPO, work);
+  const runs = measurePhases(images.image, fixtures.volume, join(REPO, 'scripts/bench'), dir, hostRuns);
+  raw['phases'] = runs;
+  const rows = phaseRows(runs);
+  emit({
+    title: `Where a start through the wrapper goes: k6 run x.js with the volume at /config, inside one container (ms; ${hostRuns} alternated rounds)`,
+    header: ['phase', 'median (p25…p75)', 'mean'],
+    rows: rows.map((r) => [r.phase, `${fmtMs(r.summary.median, 2)} (${fmtMs(r.summary.p25, 2)}…${fmtMs(r.summary.p75, 2)})`, fmtMs(r.summary.mean, 2)]),
+    notes: [
+      `Node and the launcher until a bundle runs (the empty copy): ${fmtSpread(summarize(runs.empty.map((m) => m['modules'] ?? Number.NaN)))} ms after the process started`,
+      'each phase is a difference of time marks within one start (the timed copy: the wrapper\'s steps, scripts/bench/phases/entry.ts); loading and the totals are paired against the empty copy of the same round; a start ends where k6 would begin (process.execve replaced)',
+      'both copies run from the image\'s launcher and Node, with their code caches made as the Dockerfile makes the image\'s; the image\'s own bundle is timed to the same point, which shows whether the timed copy still follows it',
+    ],
+  });
 }
 
 function wallSection(images: Images, fixtures: Fixtures): void {
