@@ -8,10 +8,11 @@
 // exactly as scripts/build-images.sh builds the test images (host network, the CA secret).
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caSecret } from './support.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const STANDIN_K6 = process.env['K6_PERSIST_PADDED_FROM'] ?? 'k6-persist-standin/k6:2.2.0';
@@ -34,14 +35,6 @@ interface Entry {
 }
 
 const docker = (args: string[], input?: string) => execa('docker', args, { input, reject: false, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
-
-/** The CA bundle the builds here need for npm (as scripts/build-images.sh picks it). */
-function caSecret(): string[] {
-  for (const file of [process.env['K6_PERSIST_CA_BUNDLE'], '/etc/ssl/certs/ca-certificates.crt']) {
-    if (file && existsSync(file)) return ['--secret', `id=ca,src=${file}`];
-  }
-  return [];
-}
 
 /** The layers of a `docker save` of one image, in order, with their blobs on disk. */
 async function savedLayers(ref: string, dir: string): Promise<Layer[]> {
