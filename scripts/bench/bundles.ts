@@ -35,6 +35,11 @@ export function copySrc(dest: string): void {
   cpSync(join(REPO, 'src'), dest, { recursive: true });
 }
 
+/** One file from `entry`, bundled with the options scripts/build.ts gives the wrapper bundle. */
+export async function bundleAsWrapper(entry: string, outfile: string): Promise<void> {
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, legalComments: 'eof', logLevel: 'error' });
+}
+
 /** The production bundle, built by the project's own build script with the interpreter in the
  * shebang, as in the image. */
 export function buildProduction(outDir: string, nodePath: string): BundleVariant {
@@ -66,17 +71,7 @@ export async function buildSnapshot(options: {
   const dir = join(options.outDir, options.name.replace(/[^a-z0-9]+/gi, '-'));
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'snapshot-entry.cjs');
-  await build({
-    entryPoints: [join(REPO, 'scripts/bench/variants/snapshot-entry.ts')],
-    outfile: entry,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    minify: true,
-    legalComments: 'eof',
-    logLevel: 'error',
-  });
+  await bundleAsWrapper(join(REPO, 'scripts/bench/variants/snapshot-entry.ts'), entry);
   const blob = join(dir, 'k6-persist.blob');
   run(options.nodePath, ['--snapshot-blob', blob, '--build-snapshot', entry]);
   const wrapper = join(dir, 'k6');

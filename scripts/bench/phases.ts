@@ -2,9 +2,9 @@
 // (phases/entry.ts) bundled as src/main.ts is, started by the image's launcher, Node and a code
 // cache made as the Dockerfile makes the image's, inside one container of the image under test
 // (scripts/bench/inner-phases.ts). Each start ends where k6 would begin (phases/preload.cjs).
-import { build } from 'esbuild';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleAsWrapper } from './bundles.ts';
 import { bundleFromImage } from './container.ts';
 import { docker } from './docker.ts';
 import { NODE_IN_IMAGE } from './native-k6.ts';
@@ -25,18 +25,7 @@ export async function preparePhases(image: string, repo: string, work: string): 
     bundleFromImage(image, join(dir, copy, 'k6-persist-launcher.cjs'), 'k6-persist-launcher.cjs');
   }
   chmodSync(dir, 0o755);
-  // The options of scripts/build.ts for the wrapper bundle.
-  await build({
-    entryPoints: [join(repo, 'scripts/bench/phases/entry.ts')],
-    outfile: join(dir, 'timed', 'k6-persist.cjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    minify: true,
-    legalComments: 'eof',
-    logLevel: 'warning',
-  });
+  await bundleAsWrapper(join(repo, 'scripts/bench/phases/entry.ts'), join(dir, 'timed', 'k6-persist.cjs'));
   writeFileSync(join(dir, 'empty', 'k6-persist.cjs'), EMPTY_BUNDLE);
   return dir;
 }
