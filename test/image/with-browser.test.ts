@@ -11,13 +11,13 @@
 // names switched, as the bake file's `with-browser` target builds it, then run as a user runs it.
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeToken } from '../e2e/support/cloud.ts';
 import type { E2eCloud } from '../e2e/support/cloud.ts';
 import { runOnce } from '../e2e/support/containers.ts';
 import { useCloudAndScripts } from '../e2e/support/lifecycle.ts';
-import { IMAGE_UID, cloudOf, jsonOf, show, tokenLeaks, viewFile, volumeDir } from '../e2e/support/observe.ts';
+import { IMAGE_UID, savedLogin, show, tokenLeaks } from '../e2e/support/observe.ts';
 import { Resources } from '../e2e/support/resources.ts';
 import { caSecret } from './support.ts';
 
@@ -115,9 +115,7 @@ describe('the image built on a -with-browser base', () => {
     const login = await runOnce({ image: IMAGE, command: ['cloud', 'login', '--token', TOKEN, '--stack', STACK], env: cloud.env, mounts });
     expect(login.exitCode, show(login)).toBe(0);
     expect(tokenLeaks(login, [TOKEN])).toEqual([]);
-    const file = viewFile(join(await volumeDir(volume), 'config.json'));
-    expect(cloudOf(jsonOf(file))).toMatchObject({ token: TOKEN, stackID: STACK_ID, defaultProjectID: PROJECT_ID });
-    expect([file?.stat.uid, file?.mode.toString(8)]).toEqual([IMAGE_UID, '600']);
+    expect(await savedLogin(volume)).toMatchObject({ cloud: { token: TOKEN, stackID: STACK_ID, defaultProjectID: PROJECT_ID }, uid: IMAGE_UID, mode: '600' });
     cloud.clear();
 
     const run = await runOnce({ image: IMAGE, command: ['cloud', 'run', '/scripts/test.js'], env: cloud.env, mounts: [...mounts, { source: scripts, target: '/scripts', mode: 'ro' }] });

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeContainer, outcomeOf, runOnce, startRunning } from '../e2e/support/containers.ts';
 import { type E2eCloud, makeToken, masked } from '../e2e/support/cloud.ts';
-import { IMAGE_UID, cloudOf, jsonOf, show, tokenLeaks, viewFile, volumeDir } from '../e2e/support/observe.ts';
+import { IMAGE_UID, cloudOf, jsonOf, savedLogin, show, tokenLeaks, viewFile } from '../e2e/support/observe.ts';
 import { Resources } from '../e2e/support/resources.ts';
 import { useCloudAndScripts } from '../e2e/support/lifecycle.ts';
 import { K6_TRAP_INSTALLED, dockerStop, removeDir, secretVolumeDir, standinScript } from '../e2e/kubernetes/support.ts';
@@ -71,9 +71,7 @@ describe.each(PLATFORMS)('%s, pulled back by digest', (platform) => {
     const login = await runOnce({ image, command: loginArgs, env: cloud.env, mounts });
     expect(login.exitCode, show(login)).toBe(0);
     expect(tokenLeaks(login, [TOKEN])).toEqual([]);
-    const file = viewFile(join(await volumeDir(volume), 'config.json'));
-    expect(cloudOf(jsonOf(file))).toMatchObject({ token: TOKEN, stackID: STACK_ID, defaultProjectID: PROJECT_ID });
-    expect([file?.stat.uid, file?.mode.toString(8)]).toEqual([IMAGE_UID, '600']);
+    expect(await savedLogin(volume)).toMatchObject({ cloud: { token: TOKEN, stackID: STACK_ID, defaultProjectID: PROJECT_ID }, uid: IMAGE_UID, mode: '600' });
     cloud.clear();
 
     const run = await runOnce({ image, command: ['cloud', 'run', '/scripts/test.js'], env: cloud.env, mounts: [...mounts, scriptMount()] });

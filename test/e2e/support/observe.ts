@@ -52,6 +52,12 @@ export function cloudOf(config: Record<string, unknown>): Record<string, unknown
   return (collectors?.['cloud'] as Record<string, unknown> | undefined) ?? {};
 }
 
+/** What a login left in a named volume's config.json: k6's Cloud section, and the file's owner and mode (octal). */
+export async function savedLogin(volume: string): Promise<{ cloud: Record<string, unknown>; uid: number | undefined; mode: string | undefined }> {
+  const file = viewFile(join(await volumeDir(volume), 'config.json'));
+  return { cloud: cloudOf(jsonOf(file)), uid: file?.stat.uid, mode: file?.mode.toString(8) };
+}
+
 /**
  * A host directory of test scripts, readable by any uid (the image runs as 12345), to mount at
  * /scripts:ro. Each value is a script body.
