@@ -16,9 +16,10 @@
 # unchanged Dockerfile and bake targets, with only the base names switched: K6_BASE and
 # NODE_BASE point at registry copies of the stand-in bases, pinned by BASE_DIGESTS, and the SBOM
 # attestation comes from a scanner stand-in (test/release/sbom-standin; BuildKit's own scanner
-# image cannot be pulled here). `release` means the plain release-<version> targets of
-# RELEASE_K6_VERSIONS: there is no stand-in for grafana/k6's -with-browser image. IMAGE defaults
-# to 127.0.0.1:5000/k6-persist and must stay in that registry (stand-in images go nowhere else).
+# image cannot be pulled here). `release` means both flavours of RELEASE_K6_VERSIONS,
+# release-<version> and release-<version>-with-browser; the -with-browser base is the stand-in of
+# test/with-browser-standin/, built on the k6 stand-in for both platforms. IMAGE defaults to
+# 127.0.0.1:5000/k6-persist and must stay in that registry (stand-in images go nowhere else).
 #
 # Two things this machine needs that the bake file does not carry (users do not need them):
 #   - Host networking for RUN steps: the engine runs without a bridge network, so a RUN in the
@@ -86,8 +87,7 @@ if [ "$release" = 1 ]; then
   expanded=()
   for t in "${targets[@]}"; do
     case "$t" in
-      release) for v in "${release_versions[@]}"; do expanded+=("release-${v//./-}"); done ;;
-      release-*-with-browser) die "$t: there is no stand-in for grafana/k6's -with-browser image" ;;
+      release) for v in "${release_versions[@]}"; do expanded+=("release-${v//./-}" "release-${v//./-}-with-browser"); done ;;
       release-*) expanded+=("$t") ;;
       *) die "$t: the release round trip builds release targets only (build $t in a run of its own)" ;;
     esac
@@ -140,7 +140,10 @@ step_done "bake plan"
 # have become untagged by this run.
 mapfile -t plan_tags < <(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const tag of t.tags ?? []) console.log(tag);' "$work/plan.json")
 mapfile -t base_images < <(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); for (const t of Object.values(p.target)) for (const k of ["K6_IMAGE", "NODE_IMAGE"]) if (t.args?.[k]) console.log(t.args[k]);' "$work/plan.json" | sort -u)
-bash scripts/replaced-images.sh record "$work/before.txt" "${plan_tags[@]}" "${base_images[@]}"
+# The release's -with-browser stand-in bases are built below under local tags of their own.
+local_bases=()
+[ "$release" = 1 ] && for v in "${release_versions[@]}"; do local_bases+=("k6-persist-standin/k6:$v-with-browser"); done
+bash scripts/replaced-images.sh record "$work/before.txt" "${plan_tags[@]}" "${base_images[@]}" "${local_bases[@]}"
 
 # The stand-in bases and the test images cover the same k6 versions.
 if [ -n "${TEST_K6_VERSIONS:-}" ]; then
@@ -162,9 +165,18 @@ if [ "$release" = 1 ]; then
   }
   base_digests=''
   push_copy k6-persist-standin/node:24 "$registry/k6-persist-standin/node:24-alpine"
+  # The -with-browser stand-in of each version, on the k6 stand-in just made, for both platforms
+  # (a RUN of a few file operations, emulated for the other one).
   for v in "${release_versions[@]}"; do
-    push_copy "k6-persist-standin/k6:$v" "$registry/k6-persist-standin/k6:$v"
-    base_digests+="${base_digests:+ }$v=$(index_digest "$registry/k6-persist-standin/k6:$v")"
+    docker buildx build -q --load --network host --platform linux/amd64,linux/arm64 \
+      --build-arg "K6_STANDIN=k6-persist-standin/k6:$v" --build-arg NODE_STANDIN=k6-persist-standin/node:24 \
+      -t "k6-persist-standin/k6:$v-with-browser" test/with-browser-standin >/dev/null
+  done
+  for v in "${release_versions[@]}"; do
+    for tag in "$v" "$v-with-browser"; do
+      push_copy "k6-persist-standin/k6:$tag" "$registry/k6-persist-standin/k6:$tag"
+      base_digests+="${base_digests:+ }$tag=$(index_digest "$registry/k6-persist-standin/k6:$tag")"
+    done
   done
   export K6_BASE=$registry/k6-persist-standin/k6 NODE_BASE=$registry/k6-persist-standin/node BASE_DIGESTS=$base_digests
   # BuildKit's SBOM scanner stand-in, in the registry too (BuildKit resolves the generator there).

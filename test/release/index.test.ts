@@ -1,11 +1,13 @@
-// The release image as the registry holds it after `docker buildx bake --push release-2-2-0`:
-// one index with linux/amd64 and linux/arm64, each with BuildKit's attestation manifest (an SBOM
-// and a provenance statement about exactly that image), the moving tags on the same index, and
-// labels that name the base image by the digest it was built from.
+// The release images as the registry holds them after `docker buildx bake --push release-2-2-0
+// release-2-2-0-with-browser`, each flavour alike: one index with linux/amd64 and linux/arm64,
+// each with BuildKit's attestation manifest (an SBOM and a provenance statement about exactly
+// that image), the moving tags on the same index, and labels that name the flavour's own base
+// image by the digest it was built from.
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Descriptor,
+  FLAVOURS,
   type Index,
   K6_BASE_REPOSITORY,
   PLATFORMS,
@@ -46,17 +48,8 @@ const ENGINE_CAN_SCAN = (() => {
 })();
 const PROVENANCE = /^https:\/\/slsa\.dev\/provenance\/v/;
 
-let idx: Index;
-let indexDigest: string;
-let images: Map<string, Descriptor>;
-
-beforeAll(async () => {
-  ({ index: idx, digest: indexDigest } = await index(REPOSITORY, VERSION));
-  images = imagesByPlatform(idx);
-});
-
 /** The in-toto statements of one platform's attestation manifest, by predicate type. */
-async function statementsOf(platform: string): Promise<Statement[]> {
+async function statementsIn(idx: Index, images: Map<string, Descriptor>, platform: string): Promise<Statement[]> {
   const image = images.get(platform);
   if (!image) throw new Error(`no ${platform} image in the index`);
   const attestation = attestationFor(idx, image.digest);
@@ -76,15 +69,26 @@ const fileSha = (sbom: Statement, name: string): string | undefined =>
     .find((f) => f.fileName === name)
     ?.checksums.find((c) => c.algorithm === 'SHA256')?.checksumValue;
 
-describe(`${REGISTRY}/${REPOSITORY}:${VERSION}`, () => {
+describe.each(FLAVOURS)(`${REGISTRY}/${REPOSITORY}:${VERSION}%s`, (flavour) => {
+  const tag = `${VERSION}${flavour}`;
+  let idx: Index;
+  let indexDigest: string;
+  let images: Map<string, Descriptor>;
+  const statementsOf = (platform: string) => statementsIn(idx, images, platform);
+
+  beforeAll(async () => {
+    ({ index: idx, digest: indexDigest } = await index(REPOSITORY, tag));
+    images = imagesByPlatform(idx);
+  });
+
   it('is one image index holding exactly linux/amd64 and linux/arm64', () => {
     expect([...images.keys()].sort()).toEqual([...PLATFORMS]);
   });
 
   it('the moving tags (major.minor, latest) name the same index', async () => {
     const majorMinor = VERSION.split('.').slice(0, 2).join('.');
-    expect((await index(REPOSITORY, majorMinor)).digest).toBe(indexDigest);
-    expect((await index(REPOSITORY, 'latest')).digest).toBe(indexDigest);
+    expect((await index(REPOSITORY, `${majorMinor}${flavour}`)).digest).toBe(indexDigest);
+    expect((await index(REPOSITORY, `latest${flavour}`)).digest).toBe(indexDigest);
   });
 
   it.each(PLATFORMS)(`%s has an attestation manifest with a provenance statement${ENGINE_CAN_SCAN ? ' and an SBOM' : ' (no SBOM: the engine has no bridge network)'} about that image`, async (platform) => {
@@ -98,7 +102,7 @@ describe(`${REGISTRY}/${REPOSITORY}:${VERSION}`, () => {
   });
 
   it.each(PLATFORMS)("%s: the provenance records the build's k6 base for that platform, pulled from the registry at the pinned digest", async (platform) => {
-    const base = await index(K6_BASE_REPOSITORY, VERSION);
+    const base = await index(K6_BASE_REPOSITORY, tag);
     const provenance = (await statementsOf(platform)).find((s) => PROVENANCE.test(s.predicateType))!;
     const materials = provenance.predicate['materials'] as Array<{ uri: string; digest: { sha256: string } }>;
     const k6 = materials.filter((m) => m.uri.includes(`/${K6_BASE_REPOSITORY}@`));
@@ -116,13 +120,13 @@ describe(`${REGISTRY}/${REPOSITORY}:${VERSION}`, () => {
   });
 
   it.each(PLATFORMS)('%s: its config is for that platform, built on the stand-in base named and labelled by its index digest', async (platform) => {
-    const base = await index(K6_BASE_REPOSITORY, VERSION);
+    const base = await index(K6_BASE_REPOSITORY, tag);
     const m = await manifest(REPOSITORY, images.get(platform)!.digest);
     const config = await blobJson<ImageConfig>(REPOSITORY, m.config.digest);
     expect(`${config.os}/${config.architecture}`).toBe(platform);
     const labels = config.config.Labels ?? {};
     expect(labels['org.opencontainers.image.base.digest']).toBe(base.digest);
-    expect(labels['org.opencontainers.image.base.name']).toBe(`${REGISTRY}/${K6_BASE_REPOSITORY}:${VERSION}@${base.digest}`);
+    expect(labels['org.opencontainers.image.base.name']).toBe(`${REGISTRY}/${K6_BASE_REPOSITORY}:${tag}@${base.digest}`);
     // The revision is a commit this checkout knows (the build's HEAD).
     const revision = labels['org.opencontainers.image.revision'] ?? '';
     expect(revision).toMatch(/^[0-9a-f]{40}$/);

@@ -8,6 +8,8 @@ export const IMAGE = `${REGISTRY}/${REPOSITORY}`;
 /** The one k6 version the round trip builds (each one costs a two-platform build). */
 export const VERSION = '2.2.0';
 export const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
+/** The tag suffixes of the two flavours the round trip builds (the -with-browser base is test/with-browser-standin/). */
+export const FLAVOURS = ['', '-with-browser'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 /** The stand-in base the release is built on, as the registry holds it. */
 export const K6_BASE_REPOSITORY = 'k6-persist-standin/k6';
