@@ -437,8 +437,8 @@ async function phasesSection(images: Images, fixtures: Fixtures, work: string): 
     rows: rows.map((r) => [r.phase, `${fmtMs(r.summary.median, 2)} (${fmtMs(r.summary.p25, 2)}…${fmtMs(r.summary.p75, 2)})`, fmtMs(r.summary.mean, 2)]),
     notes: [
       `Node and the launcher until a bundle runs (the empty copy): ${fmtSpread(summarize(runs.empty.map((m) => m['modules'] ?? Number.NaN)))} ms after the process started`,
-      'each phase is a difference of time marks within one start (the timed copy: the wrapper\'s steps, scripts/bench/phases/entry.ts); loading and the totals are paired against the empty copy of the same round; a start ends where k6 would begin (process.execve replaced)',
-      'both copies run from the image\'s launcher and Node, with their code caches made as the Dockerfile makes the image\'s; the image\'s own bundle is timed to the same point, which shows whether the timed copy still follows it',
+      'each phase is a difference of time marks within one start (the timed copy: the wrapper, which reports each step it finishes, with a mark per step: scripts/bench/phases/entry.ts); loading and the totals are paired against the empty copy of the same round; a start ends where k6 would begin (process.execve replaced)',
+      'both copies run from the image\'s launcher and Node, with their code caches made as the Dockerfile makes the image\'s; the image\'s own bundle is timed to the same point, which shows what the marks themselves cost',
     ],
   });
 }

@@ -2,7 +2,8 @@
 //   docker run ... -v scripts/bench:/bench:ro -v WORK:/phases --entrypoint /usr/libexec/k6-persist/node \
 //     IMAGE /bench/inner-phases.ts ROUNDS /phases
 // /phases holds two copies of the image's launcher, each beside a bundle of its own: timed/ (the
-// wrapper's steps with marks, phases/entry.ts) and empty/ (a bundle that only marks that it runs).
+// wrapper with a mark after each step, phases/entry.ts) and empty/ (a bundle that only marks that
+// it runs).
 // Their code caches are made here exactly as the Dockerfile makes the image's. Then, alternated
 // in every round, `k6 run x.js` is started through the image's own launcher, the timed copy and
 // the empty copy, each with phases/preload.cjs, and the marks of every start are printed as JSON.

@@ -1,7 +1,8 @@
-// Where the milliseconds of a start through the wrapper go (issue 13): the wrapper's steps
-// (phases/entry.ts) bundled as src/main.ts is, started by the image's launcher, Node and a code
-// cache made as the Dockerfile makes the image's, inside one container of the image under test
-// (scripts/bench/inner-phases.ts). Each start ends where k6 would begin (phases/preload.cjs).
+// Where the milliseconds of a start through the wrapper go (issue 13): the wrapper itself with a
+// time mark after each of its steps (phases/entry.ts), bundled as src/main.ts is, started by the
+// image's launcher, Node and a code cache made as the Dockerfile makes the image's, inside one
+// container of the image under test (scripts/bench/inner-phases.ts). Each start ends where k6
+// would begin (phases/preload.cjs).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleAsWrapper } from './bundles.ts';
