@@ -198,12 +198,23 @@ fi
 
 output=--load
 [ "$release" = 1 ] && output=--push
+bake() {
+  docker buildx bake \
+    -f docker-bake.hcl -f "$work/network-host.compose.yaml" \
+    "$output" "${secret_args[@]}" \
+    --progress "${BUILDKIT_PROGRESS:-plain}" \
+    "${targets[@]}"
+}
 log "docker buildx bake $output ${targets[*]}"
-docker buildx bake \
-  -f docker-bake.hcl -f "$work/network-host.compose.yaml" \
-  "$output" "${secret_args[@]}" \
-  --progress "${BUILDKIT_PROGRESS:-plain}" \
-  "${targets[@]}"
+if ! bake; then
+  # The local registry (Debian's docker-registry 2.8, filesystem storage) rewrites a tag's link
+  # file in place, so a HEAD of a tag that is being pushed at that moment can get a 500 ("invalid
+  # checksum digest format"), which fails the push. Everything is built by then: a second bake
+  # only pushes again. A build that fails fails twice.
+  [ "$release" = 1 ] || die "docker buildx bake $output ${targets[*]} failed"
+  log "the push failed (see above); pushing once more"
+  bake || die "docker buildx bake $output ${targets[*]} failed twice"
+fi
 step_done "bake ${targets[*]}"
 
 for t in "${plan_tags[@]}"; do
