@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 describe('runWrapper', () => {
-  it('reports settings, facts and the decision, in that order, once each, before k6 runs', async () => {
+  it('reports settings, facts and the decision, in that order, once each', async () => {
     const steps: WrapperStep[] = [];
     const code = await runWrapper(['run', 'x.js'], (step) => steps.push(step));
     expect(code).toBe(0);
